@@ -1,0 +1,83 @@
+"""Spoken decisions: find them in the transcript, classify their kind, and check a drafted clause
+against what was said. Used by the rule drafter, the LLM chain's fallback and its grounding check."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from .models import Decision, DecisionKind, Evidence, TranscriptSegment
+from .text import content_stems, normalize
+
+# "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …".
+# Whisper sometimes writes "beslutar" as "besluta"/"beslutade"; accept the family.
+_DECIDE = re.compile(
+    r"\b(?:mötet|vi|nämnden|styrelsen|gruppen|kommundirektörsgruppen|utskottet|man)?\s*"
+    r"(?:beslut\w*|beslöt)\s+(?:(?:mötet|vi|nämnden|därför|alltså|därmed|då|också|nu|enligt förslaget)\s+){0,3}"
+    r"(att\s+[^.!?]+)",
+)
+_POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
+_NOTE = re.compile(r"\b(informationen|rapporten)\s+(noteras|läggs till handlingarna)\b")
+_THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
+
+
+def classify(clause: str) -> DecisionKind:
+    text = normalize(clause)
+    if re.search(r"\bnotera\w*\b|\blägga\b.*\btill handlingarna\b", text):
+        return "noted"
+    if re.search(r"\btacka\w*\b", text):
+        return "thanked"
+    if re.search(r"\bbordl[äa]gg\w*|\bskjuta upp\b|\båterkomma\b", text):
+        return "postponed"
+    if re.search(r"\bi uppdrag\b|\buppdra\w*\b|\bska (kartlägga|utreda|ta fram|återkomma)", text):
+        return "assigned"
+    return "decided"
+
+
+def tidy_clause(clause: str) -> str:
+    """'att  notera informationen.' -> 'att notera informationen' (protocol style: no final period)."""
+    clause = re.sub(r"\s+", " ", clause).strip().rstrip(".!?,;: ")
+    if not re.match(r"(?i)att\b", clause):
+        clause = "att " + clause[:1].lower() + clause[1:]
+    return "att" + clause[3:]
+
+
+def find_spoken_decisions(segments: Iterable[TranscriptSegment]) -> list[Decision]:
+    """Every explicit decision sentence, with the segment it was spoken in as evidence."""
+    found: list[Decision] = []
+    for seg in segments:
+        text = normalize(seg.text)
+        clauses: list[str] = [m.group(1) for m in _DECIDE.finditer(text)]
+        if _POSTPONE.search(text):
+            clauses.append("att bordlägga ärendet")
+        if _NOTE.search(text):
+            clauses.append("att notera informationen")
+        if _THANK.search(text):
+            clauses.append("att tacka för informationen")
+        for clause in clauses:
+            clause = tidy_clause(clause)
+            if len(clause.split()) < 2:
+                continue
+            evidence = Evidence(start=seg.start, end=seg.end, text=seg.text.strip())
+            if any(d.text == clause and abs(d.evidence[0].start - seg.start) < 30 for d in found):
+                continue  # the chair repeated it
+            found.append(Decision(text=clause, kind=classify(clause), evidence=[evidence]))
+    return found
+
+
+def support(clause: str, segments: list[TranscriptSegment]) -> tuple[float, TranscriptSegment | None]:
+    """How well the transcript supports a drafted clause: best fuzzy match against a segment (0..1)."""
+    target = normalize(tidy_clause(clause))[4:]
+    stems = set(content_stems(target))
+    best, best_seg = 0.0, None
+    for seg in segments:
+        text = normalize(seg.text)
+        ratio = fuzz.partial_ratio(target, text) / 100 if target else 0.0
+        overlap = len(stems & set(content_stems(text))) / len(stems) if stems else 0.0
+        # A near-verbatim match counts; a loose character match is noise on unrelated text.
+        score = max(ratio if ratio >= 0.8 else 0.0, overlap)
+        if score > best:
+            best, best_seg = score, seg
+    return best, best_seg

@@ -1,0 +1,36 @@
+"""Drafters: turn one agenda item's stretch of transcript into an ItemDraft.
+
+`make_drafter(options, meeting)` picks the backend: "rules" (no model, nothing invented) or an
+LLM chain (pipelines/chain.py) over llama.cpp, an OpenAI-compatible endpoint or transformers.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol as TypingProtocol
+
+from . import draft_rules
+from .models import ItemDraft, Meeting, Segment, Transcript
+
+
+class Drafter(TypingProtocol):
+    name: str
+
+    def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft: ...
+
+
+class RuleDrafter:
+    name = draft_rules.DRAFTER
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+
+    def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
+        return draft_rules.draft_item(self.meeting, transcript, segment)
+
+
+def make_drafter(options, meeting: Meeting) -> Drafter:
+    if options.backend == "rules":
+        return RuleDrafter(meeting)
+    from .chain import LLMDrafter
+
+    return LLMDrafter(options, meeting)

@@ -1,0 +1,76 @@
+"""The rule drafter: no language model, nothing invented.
+
+Summary = the item's first substantive sentences (extractive, marked for review); decisions =
+the decisions spoken explicitly in the item, with their timestamps. It is the fallback of the LLM
+chain and the drafter for machines without a model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .decisions import find_spoken_decisions
+from .models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
+from .segment import find_cue
+from .text import normalize, split_sentences
+
+DRAFTER = "regler"
+SUMMARY_WORDS = 60
+
+
+def item_segments(transcript: Transcript, segment: Segment) -> list[TranscriptSegment]:
+    ids = set(segment.segment_ids)
+    return [s for s in transcript.segments if s.id in ids]
+
+
+def extractive_summary(segments: list[TranscriptSegment], max_words: int = SUMMARY_WORDS) -> str:
+    chosen: list[str] = []
+    count = 0
+    for seg in segments:
+        for sentence in split_sentences(seg.text):
+            norm = normalize(sentence)
+            if find_cue(sentence) or re.search(r"\bbeslut|\bbordl", norm) or len(norm.split()) < 4:
+                continue  # transitions and decisions are not the summary
+            chosen.append(sentence)
+            count += len(sentence.split())
+            if count >= max_words:
+                return " ".join(chosen)
+    return " ".join(chosen)
+
+
+def mentioned_people(text: str, people: list[Person]) -> list[str]:
+    """Attendees whose full name, or surname, is spoken in the text."""
+    norm = normalize(text)
+    found = []
+    for p in people:
+        name = normalize(p.name)
+        surname = name.split()[-1]
+        if name in norm or (len(surname) > 3 and re.search(rf"\b{re.escape(surname)}\b", norm)):
+            found.append(p.name)
+    return found
+
+
+def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> ItemDraft:
+    segs = item_segments(transcript, segment)
+    text = " ".join(s.text.strip() for s in segs)
+    decisions = find_spoken_decisions(segs)
+    summary = extractive_summary(segs)
+    flags = []
+    if summary:
+        flags.append("Sammanfattningen är ordagranna meningar ur inspelningen – skriv om i protokollsstil.")
+    if segment.start is None:
+        flags.append("Ingen diskussion hittades för punkten i inspelningen.")
+    return ItemDraft(
+        number=segment.number,
+        title=segment.title,
+        start=segment.start,
+        end=segment.end,
+        confidence=segment.confidence,
+        summary=summary,
+        decisions=decisions,
+        speakers_mentioned=mentioned_people(text, [*meeting.attendees, *meeting.absent]),
+        transcript=text,
+        needs_review=bool(flags) or segment.confidence < 0.5,
+        flags=flags,
+        drafter=DRAFTER,
+    )

@@ -1,0 +1,188 @@
+"""The whole job: recording + meeting card -> transcript -> segments -> protocol (-> .docx).
+
+Each stage's output is written atomically to the job directory, keyed by what it was made from
+(`stages.json`). A re-run skips every stage whose inputs are unchanged, so a crashed or killed
+job resumes from the last finished stage, and a drafting stage resumes from the last drafted item.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from . import draft_rules
+from .errors import InputError
+from .models import ItemDraft, Meeting, Protocol, Segmentation, Transcript
+from .segment import segment_by_agenda
+from .transcribe import TranscribeOptions
+
+Progress = Callable[[str, float, float | None], None]  # (stage, fraction 0..1, eta seconds)
+
+TRANSCRIPT = "transcript.json"
+SEGMENTS = "segments.json"
+PROTOCOL = "protocol.json"
+DOCX = "protokoll.docx"
+DRAFTS = "drafts"  # one file per finished item while drafting
+
+
+class DraftOptions(BaseModel):
+    """Which drafter writes Sammanfattning and decisions. See pipelines/draft.py."""
+
+    backend: Literal["rules", "llama-cpp", "openai", "transformers"] = "rules"
+    model: str | None = None  # GGUF path / HF directory / endpoint model name; None = embedded default
+    base_url: str | None = None  # OpenAI-compatible endpoint
+    archive: Path | None = None  # folder of earlier protocols for few-shot examples
+    threads: int = 2
+    max_tokens: int = 400
+    temperature: float = 0.1
+    concurrency: int = 1
+
+
+class PipelineOptions(BaseModel):
+    transcribe: TranscribeOptions = Field(default_factory=TranscribeOptions)
+    draft: DraftOptions = Field(default_factory=DraftOptions)
+    export_docx: bool = True
+
+
+def _key(*parts: object) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(json.dumps(p, sort_keys=True, default=str).encode())
+    return h.hexdigest()[:16]
+
+
+def _recording_key(recording: Path) -> dict:
+    st = recording.stat()
+    return {"name": recording.name, "size": st.st_size, "mtime": int(st.st_mtime)}
+
+
+def write_json(path: Path, model: BaseModel | dict) -> None:
+    text = model.model_dump_json(indent=2) if isinstance(model, BaseModel) else json.dumps(model, indent=2, ensure_ascii=False)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+class _Stages:
+    """Remembers which inputs each saved stage output was made from."""
+
+    def __init__(self, out_dir: Path, force: bool):
+        self.path = out_dir / "stages.json"
+        self.keys = {} if force or not self.path.exists() else json.loads(self.path.read_text())
+
+    def fresh(self, stage: str, key: str, output: Path) -> bool:
+        return self.keys.get(stage) == key and output.exists()
+
+    def done(self, stage: str, key: str) -> None:
+        self.keys[stage] = key
+        write_json(self.path, self.keys)
+
+
+class _Eta:
+    def __init__(self, stage: str, progress: Progress | None):
+        self.stage, self.progress, self.t0 = stage, progress, time.monotonic()
+
+    def __call__(self, fraction: float) -> None:
+        if self.progress is None:
+            return
+        elapsed = time.monotonic() - self.t0
+        eta = elapsed * (1 - fraction) / fraction if fraction > 0.01 else None
+        self.progress(self.stage, min(max(fraction, 0.0), 1.0), eta)
+
+
+def run_pipeline(
+    recording: Path,
+    meeting: Meeting,
+    out_dir: Path,
+    *,
+    options: PipelineOptions | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> Protocol:
+    options = options or PipelineOptions()
+    recording, out_dir = Path(recording), Path(out_dir)
+    if not recording.exists():
+        raise InputError(f"{recording}: inspelningen finns inte – recording not found")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stages = _Stages(out_dir, force)
+
+    # 1. Transcribe
+    t_key = _key(_recording_key(recording), options.transcribe.model_dump(mode="json"), meeting.vocabulary())
+    if stages.fresh("transcribe", t_key, out_dir / TRANSCRIPT):
+        transcript = Transcript.model_validate_json((out_dir / TRANSCRIPT).read_text())
+    else:
+        from .transcribe import transcribe
+
+        transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta("transcribing", progress))
+        write_json(out_dir / TRANSCRIPT, transcript)
+        stages.done("transcribe", t_key)
+
+    # 2. Segment by agenda item
+    s_key = _key(t_key, meeting.agenda)
+    if stages.fresh("segment", s_key, out_dir / SEGMENTS):
+        segmentation = Segmentation.model_validate_json((out_dir / SEGMENTS).read_text())
+    else:
+        _Eta("segmenting", progress)(0.0)
+        segmentation = segment_by_agenda(transcript, meeting.agenda_items())
+        write_json(out_dir / SEGMENTS, segmentation)
+        stages.done("segment", s_key)
+
+    # 3. Draft each item (resumable per item)
+    d_key = _key(s_key, meeting.model_dump(mode="json"), options.draft.model_dump(mode="json"))
+    if stages.fresh("draft", d_key, out_dir / PROTOCOL):
+        protocol = Protocol.model_validate_json((out_dir / PROTOCOL).read_text())
+    else:
+        protocol = draft_protocol(meeting, transcript, segmentation, options.draft, out_dir / DRAFTS / d_key,
+                                  progress=_Eta("drafting", progress))
+        write_json(out_dir / PROTOCOL, protocol)
+        stages.done("draft", d_key)
+
+    # 4. Word document (cheap; always rewritten from the protocol)
+    if options.export_docx:
+        from .export_docx import export_docx
+
+        export_docx(protocol, out_dir / DOCX)
+    return protocol
+
+
+def draft_protocol(meeting, transcript, segmentation, options: DraftOptions, drafts_dir: Path,
+                   progress: Callable[[float], None] | None = None) -> Protocol:
+    from .draft import make_drafter
+
+    drafter = make_drafter(options, meeting)
+    drafts_dir.mkdir(parents=True, exist_ok=True)
+    items: list[ItemDraft] = []
+    total = len(segmentation.items)
+    for n, segment in enumerate(segmentation.items):
+        saved = drafts_dir / f"item-{segment.number}.json"
+        if saved.exists():
+            item = ItemDraft.model_validate_json(saved.read_text())
+        else:
+            item = drafter.draft_item(transcript, segment)
+            write_json(saved, item)
+        items.append(item)
+        if progress:
+            progress((n + 1) / total)
+    return Protocol(meeting=meeting, items=items, drafter=drafter.name)
+
+
+def redraft_item(protocol: Protocol, transcript_text: str, number: int, options: DraftOptions | None = None) -> ItemDraft:
+    """Draft one item again from a (corrected) transcript text, e.g. after the secretary fixed it."""
+    from .draft import make_drafter
+    from .models import Segment, TranscriptSegment
+
+    old = protocol.item(number)
+    start = old.start or 0.0
+    end = old.end if old.end is not None else start
+    seg = TranscriptSegment(id=0, start=start, end=end, text=transcript_text)
+    transcript = Transcript(language="sv", duration=end, backend="rättad", model="sekreterare", segments=[seg])
+    segment = Segment(number=number, title=old.title, start=old.start, end=old.end,
+                      confidence=old.confidence, segment_ids=[0])
+    drafter = make_drafter(options or DraftOptions(), protocol.meeting)
+    return drafter.draft_item(transcript, segment)

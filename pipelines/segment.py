@@ -1,0 +1,214 @@
+"""Segment a transcript by agenda item.
+
+Items are taken in order; some get no talk. The chair's transitions ("vi går vidare till punkt
+tre", "nästa ärende", "punkt fem gäller …") and the item's own words mark boundaries. A monotonic
+dynamic programme assigns every transcript segment to one item, rewarding an item's start where a
+transition cue names it, and each segment's words that overlap the item's title. Without an agenda
+the items are inferred from the chair's transitions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
+from .text import content_stems, normalize, to_number, words
+
+# Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till").
+_TRANSITION = re.compile(
+    r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga)|"
+    r"då (kommer|tar) vi|vi tar (nu )?(upp )?|över till|övergår till|sista punkten|"
+    r"(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:))"
+)
+_ITEM_REF = re.compile(r"\b(?:punkt|punkten|ärende|paragraf|dagordningspunkt)\s+(?:nummer\s+)?(\w+)")
+
+# Weights of the score. Tuned on the sample meeting; explicit numbered transitions dominate.
+W_NUMBER_AND_TRANSITION = 4.0
+W_NUMBER = 2.0
+W_TRANSITION = 1.0
+W_TITLE_AT_START = 2.5
+W_CONTENT = 0.6
+SKIP_PENALTY = 0.4
+START_COST = 1.0  # a start needs evidence: an unsupported start costs more than skipping an item
+
+
+@dataclass
+class Cue:
+    number: int | None
+    transition: bool
+    char_offset: int  # where in the segment text the cue begins
+
+
+def find_cue(text: str) -> Cue | None:
+    norm = normalize(text)
+    number = None
+    offset = None
+    for m in _ITEM_REF.finditer(norm):
+        n = to_number(m.group(1))
+        if n is not None:
+            number, offset = n, m.start()
+            break
+    t = _TRANSITION.search(norm)
+    if number is None and t is None:
+        return None
+    if t is not None and (offset is None or t.start() < offset):
+        offset = t.start()
+    return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+
+
+class _TitleIndex:
+    """IDF-weighted stem overlap between a stretch of talk and each agenda title."""
+
+    def __init__(self, items: list[AgendaItem]):
+        self.stems = [set(content_stems(i.title)) for i in items]
+        df = Counter(s for stems in self.stems for s in stems)
+        n = max(len(items), 1)
+        self.idf = {s: math.log(1 + n / c) for s, c in df.items()}
+
+    def score(self, text: str, k: int) -> float:
+        title = self.stems[k]
+        if not title:
+            return 0.0
+        found = set(content_stems(text)) & title
+        total = sum(self.idf[s] for s in title)
+        return sum(self.idf[s] for s in found) / total
+
+
+def _start_score(cue: Cue | None, title_score: float, k: int) -> tuple[float, float]:
+    """Reward for item k starting at a segment, and the confidence that reward implies."""
+    score, confidence = 0.0, 0.15
+    if cue is not None:
+        if cue.number == k + 1 and cue.transition:
+            score, confidence = W_NUMBER_AND_TRANSITION, 0.9
+        elif cue.number == k + 1:
+            score, confidence = W_NUMBER, 0.75
+        elif cue.transition and cue.number is None:
+            score, confidence = W_TRANSITION, 0.45
+        elif cue.number is not None:  # names another item: evidence against k starting here
+            score = -W_NUMBER
+    score += W_TITLE_AT_START * title_score - START_COST
+    if title_score >= 0.5:
+        confidence = min(0.98, confidence + 0.1 + 0.2 * title_score)
+    return score, confidence
+
+
+def segment_by_agenda(transcript: Transcript, items: list[AgendaItem]) -> Segmentation:
+    segs = transcript.segments
+    if not items:
+        return infer_items(transcript)
+    if not segs:
+        return Segmentation(
+            method="agenda-dp",
+            items=[Segment(number=i.number, title=i.title, confidence=0.0) for i in items],
+        )
+    index = _TitleIndex(items)
+    cues = [find_cue(s.text) for s in segs]
+    # A transition often names the item in the next few seconds: look at a segment and its successor.
+    window_text = [s.text + " " + (segs[i + 1].text if i + 1 < len(segs) else "") for i, s in enumerate(segs)]
+    n, K = len(segs), len(items)
+    content = [[W_CONTENT * index.score(segs[i].text, k) for k in range(K)] for i in range(n)]
+    start = [[_start_score(cues[i], index.score(window_text[i], k), k) for k in range(K)] for i in range(n)]
+
+    neg = float("-inf")
+    best = [[neg] * K for _ in range(n)]
+    back: list[list[int]] = [[-1] * K for _ in range(n)]
+    for k in range(K):
+        # Talk before the first announcement belongs to the first item ("Välkomna …").
+        best[0][k] = content[0][k] + (start[0][k][0] if k else 0.0) - SKIP_PENALTY * k
+        back[0][k] = k
+    for i in range(1, n):
+        # Running max over earlier items makes each row O(K).
+        run_best, run_arg = neg, -1
+        for k in range(K):
+            stay = best[i - 1][k]
+            move = run_best + start[i][k][0] if run_arg >= 0 else neg
+            if stay >= move:
+                best[i][k], back[i][k] = stay + content[i][k], k
+            else:
+                best[i][k], back[i][k] = move + content[i][k], run_arg
+            # Jumping from j to k skips k-j-1 items; keep the penalty in the running value.
+            candidate = best[i - 1][k]
+            run_best = run_best - SKIP_PENALTY if run_arg >= 0 else neg
+            if candidate > run_best:
+                run_best, run_arg = candidate, k
+    # Talk after the last announcement belongs to the last discussed item; pick the best end state.
+    k = max(range(K), key=lambda kk: best[n - 1][kk])
+    assignment = [0] * n
+    for i in range(n - 1, -1, -1):
+        assignment[i] = k
+        k = back[i][k]
+    return _to_segmentation(transcript, items, assignment, cues, start, method="agenda-dp")
+
+
+def _boundary_time(seg: TranscriptSegment, cue: Cue | None) -> float:
+    """The start of the cue's first word when the transition sits inside a segment."""
+    if cue is None or cue.char_offset == 0 or not seg.words:
+        return seg.start
+    seen = 0
+    for w in seg.words:
+        seen += len(normalize(w.text)) + 1
+        if seen > cue.char_offset:
+            return w.start
+    return seg.start
+
+
+def _to_segmentation(transcript, items, assignment, cues, start, method) -> Segmentation:
+    segs = transcript.segments
+    out: list[Segment] = []
+    for k, item in enumerate(items):
+        ids = [i for i, a in enumerate(assignment) if a == k]
+        if not ids:
+            out.append(Segment(number=item.number, title=item.title, confidence=0.5))
+            continue
+        first = ids[0]
+        confidence = start[first][k][1] if first > 0 or k > 0 else 0.9
+        out.append(
+            Segment(
+                number=item.number,
+                title=item.title,
+                start=0.0 if first == 0 else _boundary_time(segs[first], cues[first]),
+                end=None,
+                confidence=round(confidence, 3),
+                segment_ids=[segs[i].id for i in ids],
+            )
+        )
+    # Items are contiguous: each ends where the next discussed item starts.
+    talked = [s for s in out if s.start is not None]
+    for cur, nxt in zip(talked, talked[1:]):
+        cur.end = nxt.start
+    if talked:
+        talked[-1].end = max(transcript.duration, segs[-1].end)
+    return Segmentation(method=method, items=out)
+
+
+def infer_items(transcript: Transcript) -> Segmentation:
+    """No agenda: every explicit chair transition starts a new item, titled by what follows the cue."""
+    segs = transcript.segments
+    starts: list[tuple[int, str]] = [(0, "Mötets öppnande")]
+    for i, s in enumerate(segs):
+        cue = find_cue(s.text)
+        if i == 0 or cue is None or not (cue.transition and cue.number is not None):
+            continue
+        starts.append((i, _title_after_cue(s.text)))
+    items = [AgendaItem(number=n, title=t) for n, (_, t) in enumerate(starts, start=1)]
+    assignment = []
+    for i in range(len(segs)):
+        k = max(j for j, (first, _) in enumerate(starts) if first <= i)
+        assignment.append(k)
+    cues = [find_cue(s.text) for s in segs]
+    start = [[(0.0, 0.6)] * len(items) for _ in segs]
+    result = _to_segmentation(transcript, items, assignment, cues, start, method="inferred-transitions")
+    for seg in result.items:
+        seg.inferred = True
+    return result
+
+
+def _title_after_cue(text: str) -> str:
+    m = _ITEM_REF.search(normalize(text))
+    rest = text[m.end():] if m else text
+    rest = re.sub(r"^[\s,:.–-]*(gäller|handlar om|är|som gäller)?\s*", "", rest, flags=re.I)
+    title = " ".join(words(rest)[:8]) or "Punkt"
+    return title[:1].upper() + title[1:]

@@ -1,0 +1,72 @@
+"""`protokoll draft RECORDING --meeting CARD.yaml --out DIR`: the whole job on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from tqdm import tqdm
+
+from pipelines.meeting_card import load_meeting
+
+
+class _Bars:
+    """One tqdm bar per stage, with ETA, fed by run_pipeline's progress callback."""
+
+    def __init__(self):
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, stage: str, fraction: float, eta: float | None) -> None:
+        labels = {"transcribing": "Transkriberar", "segmenting": "Delar upp", "drafting": "Skriver utkast"}
+        bar = self.bars.get(stage)
+        if bar is None:
+            bar = self.bars[stage] = tqdm(total=1000, desc=labels.get(stage, stage), unit="‰",
+                                          bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]")
+        bar.n = int(fraction * 1000)
+        bar.refresh()
+
+    def close(self):
+        for bar in self.bars.values():
+            bar.n = bar.total
+            bar.close()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("draft")
+    def draft(
+        recording: Path = typer.Argument(..., help="Inspelningen (wav, mp3, m4a, ogg/opus, flac, webm)."),
+        meeting: Path = typer.Option(..., "--meeting", "-m", help="Mötets kort (YAML)."),
+        out: Path = typer.Option(Path("out"), "--out", "-o", help="Katalog för transcript.json, protocol.json och protokoll.docx."),
+        agenda: Path | None = typer.Option(None, "--agenda", help="Dagordning som text, en numrerad punkt per rad (ersätter kortets)."),
+        drafter: str = typer.Option("rules", "--drafter", help="rules | llama-cpp | openai | transformers"),
+        llm_model: str | None = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
+        base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-kompatibel endpoint (nyckel i OPENAI_API_KEY)."),
+        archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
+        asr: str = typer.Option("faster-whisper", "--asr", help="faster-whisper | openai-whisper"),
+        whisper_model: Path | None = typer.Option(None, "--whisper-model", help="Annan Whisper-modell i CTranslate2-format (t.ex. KB-Whisper)."),
+        beam_size: int = typer.Option(5, "--beam-size"),
+        threads: int = typer.Option(1, "--threads", help="CPU-trådar för Whisper."),
+        language: str = typer.Option("sv", "--language"),
+        force: bool = typer.Option(False, "--force", help="Gör om alla steg, även färdiga."),
+    ) -> None:
+        """Gör ett utkast till protokoll från en inspelning och mötets kort."""
+        from pipelines.run import DOCX, PROTOCOL, TRANSCRIPT, DraftOptions, PipelineOptions, run_pipeline
+        from pipelines.transcribe import TranscribeOptions
+
+        card = load_meeting(meeting, agenda_file=agenda)
+        options = PipelineOptions(
+            transcribe=TranscribeOptions(backend=asr, model_dir=whisper_model, beam_size=beam_size,
+                                         threads=threads, language=language),
+            draft=DraftOptions(backend=drafter, model=llm_model, base_url=base_url, archive=archive),
+        )
+        bars = _Bars()
+        try:
+            protocol = run_pipeline(recording, card, out, options=options, force=force, progress=bars)
+        finally:
+            bars.close()
+        decisions = sum(len(i.decisions) for i in protocol.items)
+        review = sum(1 for i in protocol.items if i.needs_review)
+        typer.echo(f"\n{len(protocol.items)} punkter, {decisions} beslutsförslag, {review} att granska särskilt.")
+        typer.echo(f"Transkript: {out / TRANSCRIPT}")
+        typer.echo(f"Protokoll (JSON): {out / PROTOCOL}")
+        typer.echo(f"Protokoll (Word): {out / DOCX}")

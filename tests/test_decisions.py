@@ -1,0 +1,39 @@
+from pipelines.decisions import classify, find_spoken_decisions, support, tidy_clause
+from pipelines.models import TranscriptSegment
+
+
+def seg(i, text, start=0.0):
+    return TranscriptSegment(id=i, start=start, end=start + 5, text=text)
+
+
+def test_spoken_decisions_are_found_with_their_time_and_kind():
+    segs = [
+        seg(0, "Då beslutar mötet att notera informationen.", 10),
+        seg(1, "Vi beslutar alltså att skriva under samarbetsavtalet för traineeprogrammet.", 20),
+        seg(2, "Mötet beslutar att ge Anna Berg i uppdrag att kartlägga lokalbehovet.", 30),
+        seg(3, "Ärendet bordläggs till nästa möte.", 40),
+        seg(4, "Vi tackar för informationen.", 50),
+        seg(5, "Det var ett intressant beslut av regeringen.", 60),
+    ]
+    found = find_spoken_decisions(segs)
+    assert [(d.text, d.kind, d.evidence[0].start) for d in found] == [
+        ("att notera informationen", "noted", 10),
+        ("att skriva under samarbetsavtalet för traineeprogrammet", "decided", 20),
+        ("att ge anna berg i uppdrag att kartlägga lokalbehovet", "assigned", 30),
+        ("att bordlägga ärendet", "postponed", 40),
+        ("att tacka för informationen", "thanked", 50),
+    ]
+
+
+def test_classify_reference_clauses():
+    assert classify("Att tacka för informationen") == "thanked"
+    assert classify("att notera informationen") == "noted"
+    assert classify("Att skriva under samarbetsavtal för traineeprogrammet 2026-2030.") == "decided"
+    assert tidy_clause("Att skriva under avtalet.") == "att skriva under avtalet"
+
+
+def test_support_distinguishes_spoken_from_invented_clauses():
+    segs = [seg(0, "Mötet beslutar att skriva under samarbetsavtalet för traineeprogrammet.")]
+    spoken, _ = support("att skriva under samarbetsavtalet för traineeprogrammet", segs)
+    invented, _ = support("att köpa in tre nya elbilar till förvaltningen", segs)
+    assert spoken > 0.8 and invented < 0.4
