@@ -20,6 +20,8 @@ _DECIDE = re.compile(
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
 _NOTE = re.compile(r"\b(informationen|rapporten)\s+(noteras|läggs till handlingarna)\b")
+# Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
+INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
 _THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
 
 
@@ -48,6 +50,8 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment]) -> list[Decisio
     """Every explicit decision sentence, with the segment it was spoken in as evidence."""
     found: list[Decision] = []
     for seg in segments:
+        if INJECTION.search(seg.text):
+            continue
         text = normalize(seg.text)
         clauses: list[str] = [m.group(1) for m in _DECIDE.finditer(text)]
         if _POSTPONE.search(text):
@@ -73,6 +77,8 @@ def support(clause: str, segments: list[TranscriptSegment]) -> tuple[float, Tran
     stems = set(content_stems(target))
     best, best_seg = 0.0, None
     for seg in segments:
+        if INJECTION.search(seg.text):
+            continue  # an instruction spoken into the recording supports nothing
         text = normalize(seg.text)
         ratio = fuzz.partial_ratio(target, text) / 100 if target else 0.0
         overlap = len(stems & set(content_stems(text))) / len(stems) if stems else 0.0

@@ -6,10 +6,26 @@ LLM chain (pipelines/chain.py) over llama.cpp, an OpenAI-compatible endpoint or 
 
 from __future__ import annotations
 
-from typing import Protocol as TypingProtocol
+from pathlib import Path
+from typing import Literal, Protocol as TypingProtocol
+
+from pydantic import BaseModel
 
 from . import draft_rules
 from .models import ItemDraft, Meeting, Segment, Transcript
+
+
+class DraftOptions(BaseModel):
+    """Which drafter writes Sammanfattning and decisions. See pipelines/draft.py."""
+
+    backend: Literal["rules", "llama-cpp", "openai", "transformers"] = "rules"
+    model: str | None = None  # GGUF path / HF directory / endpoint model name; None = embedded default
+    base_url: str | None = None  # OpenAI-compatible endpoint
+    archive: Path | None = None  # folder of earlier protocols for few-shot examples
+    threads: int = 2
+    max_tokens: int = 400
+    temperature: float = 0.1
+    concurrency: int = 1
 
 
 class Drafter(TypingProtocol):

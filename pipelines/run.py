@@ -12,12 +12,11 @@ import json
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
-
 from pydantic import BaseModel, Field
 
 from . import draft_rules
 from .errors import InputError
+from .draft import DraftOptions
 from .models import ItemDraft, Meeting, Protocol, Segmentation, Transcript
 from .segment import segment_by_agenda
 from .transcribe import TranscribeOptions
@@ -29,19 +28,6 @@ SEGMENTS = "segments.json"
 PROTOCOL = "protocol.json"
 DOCX = "protokoll.docx"
 DRAFTS = "drafts"  # one file per finished item while drafting
-
-
-class DraftOptions(BaseModel):
-    """Which drafter writes Sammanfattning and decisions. See pipelines/draft.py."""
-
-    backend: Literal["rules", "llama-cpp", "openai", "transformers"] = "rules"
-    model: str | None = None  # GGUF path / HF directory / endpoint model name; None = embedded default
-    base_url: str | None = None  # OpenAI-compatible endpoint
-    archive: Path | None = None  # folder of earlier protocols for few-shot examples
-    threads: int = 2
-    max_tokens: int = 400
-    temperature: float = 0.1
-    concurrency: int = 1
 
 
 class PipelineOptions(BaseModel):

@@ -1,0 +1,327 @@
+"""The drafting chain: prompt | model | parser, per agenda item, with evidence and grounding.
+
+The model proposes a Sammanfattning and att-clauses citing transcript segment numbers. Its output is
+validated with pydantic; invalid output is retried once with the error, then replaced by a clearly
+flagged fallback built from the decisions spoken in the item (the run never dies on model garbage).
+Every clause is then checked against the transcript: decisions the chair spoke are always present
+(with their times); a proposed clause nobody spoke is dropped with the reason in the item's flags.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from langchain_core.messages import AIMessage, HumanMessage
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from . import draft_rules
+from .decisions import classify, find_spoken_decisions, support, tidy_clause
+from .models import Decision, DecisionKind, Evidence, ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
+from .text import normalize
+
+PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
+SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
+SEGMENT_TOKEN_BUDGET = 2200  # transcript tokens per call; longer items are drafted map-reduce style
+
+
+class DraftedDecision(BaseModel):
+    text: str = Field(min_length=5)
+    kind: DecisionKind = "decided"
+    evidence: list[int] = Field(default_factory=list)
+
+
+class DraftOutput(BaseModel):
+    """What the model must return for one item."""
+
+    summary: str
+    decisions: list[DraftedDecision] = Field(default_factory=list)
+    speakers_mentioned: list[str] = Field(default_factory=list)
+
+    @field_validator("summary")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if len(v.split()) < 3:
+            raise ValueError("sammanfattningen är tom eller för kort")
+        return v.strip()
+
+
+def json_schema() -> dict:
+    """Schema for constrained decoding (llama.cpp compiles it to a grammar)."""
+    return {
+        "type": "object",
+        "properties": {
+            "summary": {"type": "string"},
+            "decisions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "text": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["noted", "thanked", "decided", "assigned", "postponed"]},
+                        "evidence": {"type": "array", "items": {"type": "integer"}},
+                    },
+                    "required": ["text", "kind", "evidence"],
+                },
+            },
+            "speakers_mentioned": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["summary", "decisions", "speakers_mentioned"],
+    }
+
+
+def parse_output(text: str) -> DraftOutput:
+    """Strict: raises ValueError on anything that is not one valid JSON object of the right shape.
+    (LangChain's JsonOutputParser returned {} on malformed text; we validate ourselves.)"""
+    cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
+    try:
+        data = json.loads(cleaned)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"ogiltig JSON: {e.msg} (tecken {e.pos})") from None
+    if not isinstance(data, dict):
+        raise ValueError("svaret är inte ett JSON-objekt")
+    try:
+        return DraftOutput.model_validate(data)
+    except ValidationError as e:
+        raise ValueError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from None
+
+
+# --- prompts as data ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def prompt_spec() -> dict:
+    return yaml.safe_load((PROMPTS / "draft_item.yaml").read_text(encoding="utf-8"))
+
+
+def load_examples(archive: Path | None) -> list[dict]:
+    """Style examples: the secretary's own archive when given, else the reference protocol's."""
+    if archive is None:
+        return yaml.safe_load((PROMPTS / "examples_reference.yaml").read_text(encoding="utf-8"))["examples"]
+    from eval.parse import parse_protocol  # archive parsing lives with the evaluation
+
+    examples = []
+    for path in sorted(Path(archive).iterdir()):
+        if path.suffix.lower() not in {".txt", ".docx", ".pdf"}:
+            continue
+        for item in parse_protocol(path).items:
+            if item.summary and item.decisions:
+                examples.append({"title": item.title, "summary": item.summary,
+                                 "decisions": [d.text for d in item.decisions]})
+    return examples[:4]  # a 1.5B model's context is precious
+
+
+def _escape(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def build_prompt(examples: list[dict]) -> ChatPromptTemplate:
+    spec = prompt_spec()
+    shots = "\n\n".join(
+        spec["example"].format(title=e["title"], summary=e["summary"].strip(), decisions="; ".join(e["decisions"]))
+        for e in examples
+    )
+    system = spec["system"] + ("\n" + spec["examples_header"] + "\n\n" + _escape(shots) if shots else "")
+    return ChatPromptTemplate.from_messages([("system", system), ("human", spec["user"])])
+
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:d}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
+
+
+def format_segments(segs: list[TranscriptSegment], first_index: int = 0) -> str:
+    return "\n".join(f"[{first_index + i}] ({_clock(s.start)}) {s.text.strip()}" for i, s in enumerate(segs))
+
+
+# --- grounding ------------------------------------------------------------------------------------------
+
+spoken_decisions = find_spoken_decisions
+
+
+def _evidence(segs: list[TranscriptSegment], indices: list[int]) -> list[Evidence]:
+    return [Evidence(start=segs[i].start, end=segs[i].end, text=segs[i].text.strip())
+            for i in dict.fromkeys(indices) if 0 <= i < len(segs)]
+
+
+def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting) -> tuple[list[Decision], list[str]]:
+    """Reconcile the model's clauses with the spoken decisions; drop what the transcript does not support."""
+    spoken = spoken_decisions(segs)
+    matched: set[int] = set()
+    decisions: list[Decision] = []
+    flags: list[str] = []
+    for proposed in output.decisions:
+        clause = tidy_clause(proposed.text)
+        # Is it one of the decisions the chair spoke? Then keep the model's wording with the spoken evidence.
+        best, best_j = 0.0, None
+        for j, d in enumerate(spoken):
+            if j in matched:
+                continue
+            score, _ = support(clause, [_as_segment(d)])
+            if classify(clause) == d.kind and d.kind in ("noted", "thanked", "postponed"):
+                score = max(score, 0.9)  # "att notera informationen" has few words to match on
+            if score > best:
+                best, best_j = score, j
+        if best_j is not None and best >= SUPPORT_THRESHOLD:
+            matched.add(best_j)
+            d = spoken[best_j]
+            text = clause if proposed.text.strip().lower().startswith("att") else d.text
+            decisions.append(Decision(text=text, kind=classify(text), evidence=d.evidence))
+            continue
+        score, seg = support(clause, segs)
+        kind = classify(clause)
+        if score >= SUPPORT_THRESHOLD and seg is not None:
+            evidence = _evidence(segs, proposed.evidence) or [Evidence(start=seg.start, end=seg.end, text=seg.text.strip())]
+            decisions.append(Decision(text=clause, kind=kind, evidence=evidence,
+                                      flags=["Beslutet uttalades inte ordagrant – kontrollera mot inspelningen."]))
+        elif kind in ("noted", "thanked") and not spoken:
+            decisions.append(Decision(text=clause, kind=kind, evidence=_evidence(segs, proposed.evidence),
+                                      supported=False,
+                                      flags=["Ingen uttalad beslutsmening hittades – föreslaget av modellen."]))
+        else:
+            flags.append(f"Strök beslutsförslaget ”{clause}”: det stöds inte av inspelningen "
+                         f"(överensstämmelse {score:.0%}).")
+    for j, d in enumerate(spoken):
+        if j not in matched:  # the chair said it; the model missed it
+            decisions.append(d)
+    decisions.sort(key=lambda d: d.evidence[0].start if d.evidence else float("inf"))
+    flags.extend(check_names(output.summary, segs, meeting))
+    return decisions, flags
+
+
+def _as_segment(d: Decision) -> TranscriptSegment:
+    e = d.evidence[0]
+    return TranscriptSegment(id=0, start=e.start, end=e.end, text=e.text)
+
+
+_NAME = re.compile(r"\b([A-ZÅÄÖ][a-zåäöé]+(?:[- ][A-ZÅÄÖ][a-zåäöé]+)+)\b")
+
+
+def check_names(summary: str, segs: list[TranscriptSegment], meeting: Meeting) -> list[str]:
+    """Names (two or more capitalised words) that neither the attendee list nor the transcript has."""
+    known = {normalize(p.name) for p in [*meeting.attendees, *meeting.absent]}
+    if meeting.secretary:
+        known.add(normalize(meeting.secretary))
+    spoken = normalize(" ".join(s.text for s in segs))
+    flags = []
+    for m in _NAME.finditer(summary):
+        name = normalize(m.group(1))
+        if m.start() == 0 or summary[max(0, m.start() - 2):m.start()].strip() in {".", "!", "?"}:
+            first, *rest = name.split()
+            name = " ".join(rest) if rest and first not in " ".join(known) else name
+        parts = name.split()
+        if not parts or name in known or any(name in k or k in name for k in known):
+            continue
+        if all(p in spoken for p in parts):
+            continue
+        flags.append(f"Namnet ”{m.group(1)}” finns varken i deltagarlistan eller i inspelningen – kontrollera.")
+    return flags
+
+
+# --- the drafter --------------------------------------------------------------------------------------------
+
+class LLMDrafter:
+    def __init__(self, options, meeting: Meeting, model=None):
+        from .llm import make_chat_model
+
+        self.options = options
+        self.meeting = meeting
+        self.model = model or make_chat_model(options, json_schema=json_schema())
+        self.prompt = build_prompt(load_examples(options.archive))
+        self.chain = self.prompt | self.model | StrOutputParser()
+        self.name = f"{options.backend}:{Path(options.model).name if options.model else 'inbyggd'}"
+        # llama.cpp in-process is serial; remote endpoints can take several items at once.
+        self.concurrent = options.backend == "openai"
+
+    # The prompt's variables for one item.
+    def _inputs(self, segment: Segment, segs: list[TranscriptSegment], first_index: int = 0) -> dict:
+        m = self.meeting
+        return {
+            "meeting_title": m.title,
+            "meeting_date": m.date.isoformat(),
+            "attendees": ", ".join(p.label() for p in m.attendees) or "okänd",
+            "number": segment.number,
+            "title": segment.title,
+            "segments": format_segments(segs, first_index),
+        }
+
+    def _invoke(self, inputs: dict) -> DraftOutput:
+        """One call, one retry with the error; raises ValueError when both are unusable."""
+        text = self.chain.invoke(inputs)
+        try:
+            return parse_output(text)
+        except ValueError as first_error:
+            messages = self.prompt.format_messages(**inputs) + [
+                AIMessage(content=text[:2000]),
+                HumanMessage(content=prompt_spec()["retry"].format(error=first_error)),
+            ]
+            retry_text = (self.model | StrOutputParser()).invoke(messages)
+            try:
+                return parse_output(retry_text)
+            except ValueError as second_error:
+                raise ValueError(f"{first_error}; efter nytt försök: {second_error}") from None
+
+    def _chunks(self, segs: list[TranscriptSegment]) -> list[tuple[int, list[TranscriptSegment]]]:
+        budget_chars = SEGMENT_TOKEN_BUDGET * 3  # Swedish: ~3 characters a token for this tokenizer
+        chunks, current, size, first = [], [], 0, 0
+        for i, s in enumerate(segs):
+            if current and size + len(s.text) > budget_chars:
+                chunks.append((first, current))
+                current, size, first = [], 0, i
+            current.append(s)
+            size += len(s.text) + 12
+        if current:
+            chunks.append((first, current))
+        return chunks
+
+    def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
+        segs = draft_rules.item_segments(transcript, segment)
+        if not segs:
+            return draft_rules.draft_item(self.meeting, transcript, segment)
+        try:
+            chunks = self._chunks(segs)
+            if len(chunks) == 1:
+                output = self._invoke(self._inputs(segment, segs))
+            else:
+                output = self._map_reduce(segment, chunks)
+        except ValueError as e:
+            return self._fallback(transcript, segment, f"Språkmodellen gav ogiltigt svar ({e}).")
+        except Exception as e:  # endpoint down, model crashed: the run goes on, the item is flagged
+            return self._fallback(transcript, segment, f"Språkmodellen kunde inte användas ({type(e).__name__}: {e}).")
+        decisions, flags = ground(output, segs, self.meeting)
+        people = {normalize(p.name): p.name for p in [*self.meeting.attendees, *self.meeting.absent]}
+        spoken_text = normalize(" ".join(s.text for s in segs))
+        speakers = [people[normalize(n)] for n in output.speakers_mentioned
+                    if normalize(n) in people and normalize(n).split()[-1] in spoken_text]
+        for name in draft_rules.mentioned_people(spoken_text, [*self.meeting.attendees, *self.meeting.absent]):
+            if name not in speakers:
+                speakers.append(name)
+        return ItemDraft(
+            number=segment.number, title=segment.title, start=segment.start, end=segment.end,
+            confidence=segment.confidence, summary=output.summary, decisions=decisions,
+            speakers_mentioned=speakers, transcript=" ".join(s.text.strip() for s in segs),
+            needs_review=bool(flags) or segment.confidence < 0.5, flags=flags, drafter=self.name,
+        )
+
+    def _map_reduce(self, segment: Segment, chunks) -> DraftOutput:
+        partials = [self._invoke(self._inputs(segment, part, first)) for first, part in chunks]
+        # Evidence indices are already item-global: each chunk was numbered from its first index.
+        reduce_prompt = prompt_spec()["reduce"].format(
+            title=segment.title, partials="\n".join(f"- {p.summary}" for p in partials))
+        text = (self.model | StrOutputParser()).invoke([HumanMessage(content=reduce_prompt)])
+        summary = parse_output(text).summary
+        decisions = [d for p in partials for d in p.decisions]
+        speakers = list(dict.fromkeys(n for p in partials for n in p.speakers_mentioned))
+        return DraftOutput(summary=summary, decisions=decisions, speakers_mentioned=speakers)
+
+    def _fallback(self, transcript: Transcript, segment: Segment, reason: str) -> ItemDraft:
+        item = draft_rules.draft_item(self.meeting, transcript, segment)
+        item.decisions = spoken_decisions(draft_rules.item_segments(transcript, segment))
+        item.flags.insert(0, reason + " Utkastet bygger på de beslut som uttalades – granska punkten.")
+        item.needs_review = True
+        item.drafter = f"{self.name} (reserv: regler)"
+        return item
