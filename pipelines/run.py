@@ -139,22 +139,31 @@ def run_pipeline(
 
 def draft_protocol(meeting, transcript, segmentation, options: DraftOptions, drafts_dir: Path,
                    progress: Callable[[float], None] | None = None) -> Protocol:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .draft import make_drafter
 
     drafter = make_drafter(options, meeting)
     drafts_dir.mkdir(parents=True, exist_ok=True)
-    items: list[ItemDraft] = []
     total = len(segmentation.items)
-    for n, segment in enumerate(segmentation.items):
+    done = 0
+
+    def one(segment) -> ItemDraft:
+        nonlocal done
         saved = drafts_dir / f"item-{segment.number}.json"
-        if saved.exists():
+        if saved.exists():  # drafted before a crash: keep it
             item = ItemDraft.model_validate_json(saved.read_text())
         else:
             item = drafter.draft_item(transcript, segment)
             write_json(saved, item)
-        items.append(item)
+        done += 1
         if progress:
-            progress((n + 1) / total)
+            progress(done / total)
+        return item
+
+    workers = options.concurrency if getattr(drafter, "concurrent", False) else 1
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        items = list(pool.map(one, segmentation.items))  # map keeps agenda order
     return Protocol(meeting=meeting, items=items, drafter=drafter.name)
 
 
