@@ -15,7 +15,7 @@ from .text import content_stems, normalize
 # Whisper sometimes writes "beslutar" as "besluta"/"beslutade"; accept the family.
 _DECIDE = re.compile(
     r"\b(?:mötet|vi|nämnden|styrelsen|gruppen|kommundirektörsgruppen|utskottet|man)?\s*"
-    r"(?:beslut\w*|beslöt)\s+(?:(?:mötet|vi|nämnden|därför|alltså|därmed|då|också|nu|enligt förslaget)\s+){0,3}"
+    r"(?:beslut\w*|beslöt)\s+(?:(?:mötet|vi|nämnden|därför|alltså|allt så|så|därmed|då|också|nu|enligt förslaget)\s+){0,3}"
     r"(att\s+[^.!?]+)",
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
@@ -31,7 +31,8 @@ def classify(clause: str) -> DecisionKind:
         return "noted"
     if re.search(r"\btacka\w*\b", text):
         return "thanked"
-    if re.search(r"\bbordl[äa]gg\w*|\bskjuta upp\b|\båterkomma\b", text):
+    # Whisper base hears "bordlägga" as "borde lägga".
+    if re.search(r"\bbordl[äa]gg\w*|\bborde lägg\w*|\bskjuta upp\b|\båterkomma\b", text):
         return "postponed"
     if re.search(r"\bi uppdrag\b|\buppdra\w*\b|\bska (kartlägga|utreda|ta fram|återkomma)", text):
         return "assigned"

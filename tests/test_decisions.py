@@ -37,3 +37,15 @@ def test_support_distinguishes_spoken_from_invented_clauses():
     spoken, _ = support("att skriva under samarbetsavtalet för traineeprogrammet", segs)
     invented, _ = support("att köpa in tre nya elbilar till förvaltningen", segs)
     assert spoken > 0.8 and invented < 0.4
+
+
+def test_whisper_base_mishearings_of_decision_words():
+    # Heard on the sample meeting: "alltså" -> "allt så", "bordlägga" -> "borde lägga".
+    found = find_spoken_decisions([
+        seg(0, "Vi beslutar allt så att notera informationen.", 10),
+        seg(1, "Mötet beslutar att borde lägga ärendet till nästa möte.", 20),
+    ])
+    assert [(d.text, d.kind) for d in found] == [
+        ("att notera informationen", "noted"),
+        ("att borde lägga ärendet till nästa möte", "postponed"),
+    ]
