@@ -8,6 +8,7 @@ job resumes from the last finished stage, and a drafting stage resumes from the 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import json
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from .errors import InputError
 from .draft import DraftOptions
 from .models import ItemDraft, Meeting, Protocol, Segmentation, Transcript
 from .segment import segment_by_agenda
+from .sentences import split_sentences
 from .transcribe import TranscribeOptions
 
 Progress = Callable[[str, float, float | None], None]  # (stage, fraction 0..1, eta seconds)
@@ -96,6 +98,8 @@ def run_pipeline(
     if not recording.exists():
         raise InputError(f"{recording}: inspelningen finns inte – recording not found")
     out_dir.mkdir(parents=True, exist_ok=True)
+    if force:
+        shutil.rmtree(out_dir / DRAFTS, ignore_errors=True)
     stages = _Stages(out_dir, force)
 
     # 1. Transcribe
@@ -106,6 +110,7 @@ def run_pipeline(
         from .transcribe import transcribe
 
         transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta("transcribing", progress))
+        transcript = split_sentences(transcript)
         write_json(out_dir / TRANSCRIPT, transcript)
         stages.done("transcribe", t_key)
 
@@ -120,7 +125,8 @@ def run_pipeline(
         stages.done("segment", s_key)
 
     # 3. Draft each item (resumable per item)
-    d_key = _key(s_key, meeting.model_dump(mode="json"), options.draft.model_dump(mode="json"))
+    # Keyed by the segmentation's content, so drafts of an older segmentation are never reused.
+    d_key = _key(segmentation.model_dump(mode="json"), meeting.model_dump(mode="json"), options.draft.model_dump(mode="json"))
     if stages.fresh("draft", d_key, out_dir / PROTOCOL):
         protocol = Protocol.model_validate_json((out_dir / PROTOCOL).read_text())
     else:
