@@ -23,4 +23,29 @@ def register(app: typer.Typer) -> None:
 
         run(job_dir=job, threads=threads, base_url=base_url, model=model, json_out=json_out)
 
+    @bench.command("asr")
+    def asr(
+        audio: Path = typer.Option(Path("samples/meeting/recording.flac"), "--audio"),
+        reference: Path | None = typer.Option(None, "--reference", help="Facit: textfil eller truth.json (ger WER)."),
+        threads: int = typer.Option(1, "--threads", help="Samma antal trådar för alla motorer."),
+        only: list[str] = typer.Option([], "--only", help="Bara konfigurationer vars namn innehåller detta."),
+        json_out: Path | None = typer.Option(None, "--json"),
+    ) -> None:
+        """faster-whisper int8/float32 och openai-whisper, girigt och beam 5: RTF, minne, WER."""
+        from bench.asr import run
+
+        run(audio, reference=reference, threads=threads, only=only or None, json_out=json_out)
+
+    @bench.command("e2e")
+    def e2e(
+        minutes: list[float] = typer.Option([210.0], "--minutes", help="Längd i minuter; upprepa för att jämföra minnet."),
+        drafter: str = typer.Option("llama-cpp", "--drafter"),
+        threads: int = typer.Option(2, "--threads"),
+        json_out: Path | None = typer.Option(None, "--json"),
+    ) -> None:
+        """Hela kedjan på ett långt möte byggt av exempelmötet: tid per steg, totalt, högsta minne."""
+        from bench.e2e import run
+
+        run(minutes, drafter=drafter, threads=threads, json_out=json_out)
+
     app.add_typer(bench, name="bench")

@@ -1,0 +1,71 @@
+"""The review service: FastAPI app factory. `protokoll serve` runs it with uvicorn.
+
+One process holds the web server and the job runner thread; the pipeline itself runs in worker
+processes (service/jobs.py). All state lives in the data dir (see service/storage.py).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, Field
+
+from pipelines.errors import ProtokollError
+
+from .db import open_db
+from .jobs import JobRunner, LocalProcessRunner, pipeline_module_name
+from .storage import DEFAULT_MAX_UPLOAD, DataDir
+
+HERE = Path(__file__).parent
+
+
+class Settings(BaseModel):
+    data_dir: Path
+    max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD, gt=0)
+    pipeline: str = Field(default_factory=pipeline_module_name)
+    secure_cookies: bool = False  # set behind HTTPS so the session cookie is never sent in clear
+
+    @classmethod
+    def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
+        values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
+        if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
+            values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if os.environ.get("PROTOKOLL_SECURE_COOKIES"):
+            values["secure_cookies"] = os.environ["PROTOKOLL_SECURE_COOKIES"] not in ("0", "false", "")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def create_app(settings: Settings, runner: JobRunner | None = None) -> FastAPI:
+    data = DataDir(settings.data_dir)
+    sessions = open_db(data.root)
+    data.clean_stale_uploads()
+    runner = runner or LocalProcessRunner(data.root, sessions, settings.pipeline)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        runner.start()
+        try:
+            yield
+        finally:
+            runner.stop()
+
+    app = FastAPI(title="Protokoll", version="0.1.0", lifespan=lifespan,
+                  description="Granskning av protokollutkast från mötesinspelningar.")
+    app.state.settings, app.state.data, app.state.sessions, app.state.runner = settings, data, sessions, runner
+
+    @app.exception_handler(ProtokollError)
+    async def _user_error(request: Request, exc: ProtokollError):
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    from . import api, ui
+
+    app.include_router(api.router)
+    app.include_router(ui.router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    return app

@@ -1,0 +1,129 @@
+"""SQLite schema (SQLAlchemy 2) and the engine factory. The schema itself is created by Alembic.
+
+SQLite runs in WAL mode with a busy timeout: the web server and the worker process write to the
+same file (progress from the worker, edits from the secretary) without blocking each other for long.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Float, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+DB_NAME = "protokoll.db"
+
+# Job states, in the order a meeting passes through them.
+QUEUED, TRANSCRIBING, SEGMENTING, DRAFTING, READY, FAILED = (
+    "queued", "transcribing", "segmenting", "drafting", "ready", "failed")
+RUNNING_STATES = (TRANSCRIBING, SEGMENTING, DRAFTING)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Org(Base):
+    __tablename__ = "orgs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
+    created: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SessionRow(Base):
+    __tablename__ = "sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires: Mapped[dt.datetime]
+
+
+class MeetingRow(Base):
+    """One uploaded meeting: its job state and the (versioned) protocol under review."""
+
+    __tablename__ = "meetings"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"), index=True)
+    created_by: Mapped[str] = mapped_column(String(320))
+    title: Mapped[str] = mapped_column(String(500))
+    meeting_date: Mapped[str] = mapped_column(String(10))
+    recording_name: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
+    stage_progress: Mapped[float] = mapped_column(Float, default=0.0)
+    eta_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every protocol change
+    protocol: Mapped[str | None] = mapped_column(Text, nullable=True)  # current Protocol JSON
+    original: Mapped[str | None] = mapped_column(Text, nullable=True)  # the AI draft, never changed
+    created: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuditRow(Base):
+    """Every change to a protocol: who, when, what it was before and after (public records)."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(320))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(100), default="")
+    before: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
+    after: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
+    version: Mapped[int] = mapped_column(Integer)
+
+
+def db_url(data_dir: Path) -> str:
+    return f"sqlite:///{Path(data_dir).resolve() / DB_NAME}"
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    return engine
+
+
+def migrate(url: str) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent; run at every start)."""
+    from alembic import command
+    from alembic.config import Config
+
+    here = Path(__file__).parent
+    cfg = Config(str(here / "alembic.ini"))
+    cfg.set_main_option("script_location", str(here / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", url)
+    command.upgrade(cfg, "head")
+
+
+def open_db(data_dir: Path) -> sessionmaker:
+    """Create the data dir, migrate, and return a session factory."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = db_url(data_dir)
+    migrate(url)
+    return sessionmaker(make_engine(url), expire_on_commit=False)

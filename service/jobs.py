@@ -1,0 +1,240 @@
+"""Background jobs behind a small interface, so a real queue (RQ, Celery, a k8s Job) can replace it.
+
+`LocalProcessRunner` is the embedded default: one thread in the web server picks queued meetings
+from SQLite and runs each pipeline in a separate *process* (spawned, OMP_WAIT_POLICY=PASSIVE), so
+Whisper and the LLM never block the event loop. The job's state lives only in the DB and the job
+folder: when the server dies mid-job, the next start puts the meeting back in the queue and
+`run_pipeline` skips every stage whose output is already saved — the job resumes, it does not restart.
+
+The pipeline is `pipelines.run` (run_pipeline + redraft_item); PROTOKOLL_PIPELINE=some.module swaps in
+another module with the same two functions (used by the API tests for a fast, deterministic pipeline).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Protocol as TypingProtocol
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import sessionmaker
+
+from pipelines.errors import ProtokollError
+from pipelines.models import ItemDraft, Protocol
+
+from .db import FAILED, QUEUED, RUNNING_STATES, MeetingRow, db_url, make_engine, utcnow
+from .storage import DataDir
+
+log = logging.getLogger("protokoll.jobs")
+DEFAULT_PIPELINE = "pipelines.run"
+MAX_ATTEMPTS = 3  # a job that kills its worker this often (e.g. out of memory) is marked failed
+
+# Share of the whole job each stage stands for, to turn (stage, fraction) into one progress bar.
+STAGE_SPAN = {"queued": (0.0, 0.0), "transcribing": (0.0, 0.75), "segmenting": (0.75, 0.8),
+              "drafting": (0.8, 1.0), "ready": (1.0, 1.0), "failed": (0.0, 0.0)}
+
+
+def overall_progress(status: str, fraction: float) -> float:
+    lo, hi = STAGE_SPAN.get(status, (0.0, 0.0))
+    return round(lo + (hi - lo) * max(0.0, min(1.0, fraction or 0.0)), 4)
+
+
+class JobRunner(TypingProtocol):
+    """What the web layer needs from a job system."""
+
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def submit(self, meeting_id: str) -> None: ...
+    def cancel(self, meeting_id: str) -> None: ...
+    def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft: ...
+
+
+def pipeline_module_name() -> str:
+    return os.environ.get("PROTOKOLL_PIPELINE") or DEFAULT_PIPELINE
+
+
+class LocalProcessRunner:
+    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str | None = None, poll: float = 0.5):
+        self.data = DataDir(data_dir)
+        self.sessions = sessions
+        self.pipeline = pipeline or pipeline_module_name()
+        self.poll = poll
+        self._ctx = multiprocessing.get_context("spawn")
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self._current: str | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._redraft_pool: ProcessPoolExecutor | None = None
+
+    # --- JobRunner interface -------------------------------------------------------------
+    def start(self) -> None:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # inherited by the spawned workers
+        with self.sessions() as db:
+            # No worker survives a server stop, so a meeting still "running" was interrupted: resume it.
+            db.execute(update(MeetingRow).where(MeetingRow.status.in_(RUNNING_STATES))
+                       .values(status=QUEUED, worker_pid=None))
+            db.commit()
+        self._thread = threading.Thread(target=self._loop, name="protokoll-jobs", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        with self._lock:
+            if self._proc is not None and self._proc.is_alive():
+                self._proc.terminate()  # the next start resumes from the last saved stage
+                self._proc.join(10)
+        if self._thread:
+            self._thread.join(15)
+        if self._redraft_pool:
+            self._redraft_pool.shutdown(cancel_futures=True)
+
+    def submit(self, meeting_id: str) -> None:
+        self._wake.set()  # the row is already queued in the DB; just stop waiting
+
+    def cancel(self, meeting_id: str) -> None:
+        with self._lock:
+            if self._current == meeting_id and self._proc is not None and self._proc.is_alive():
+                self._proc.kill()
+                self._proc.join(10)
+
+    def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft:
+        # Drafting may load an LLM: keep it out of the web process, one at a time.
+        if self._redraft_pool is None:
+            self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
+        text = self._redraft_pool.submit(_redraft_main, self.pipeline, protocol.model_dump_json(),
+                                         transcript_text, number).result()
+        return ItemDraft.model_validate_json(text)
+
+    # --- loop ----------------------------------------------------------------------------
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._tick()
+            except Exception:  # never let the runner thread die; the next tick retries
+                log.exception("job runner tick failed")
+            self._wake.wait(self.poll)
+            self._wake.clear()
+
+    def _tick(self) -> None:
+        with self._lock:
+            if self._proc is not None:
+                if self._proc.is_alive():
+                    return
+                self._finish(self._current, self._proc.exitcode)
+                self._proc, self._current = None, None
+            if self._stop.is_set():
+                return
+            with self.sessions() as db:
+                row = db.scalar(select(MeetingRow).where(MeetingRow.status == QUEUED)
+                                .order_by(MeetingRow.created).limit(1))
+                if row is None:
+                    return
+                row.status, row.attempts, row.error = "transcribing", row.attempts + 1, None
+                row.stage_progress, row.eta_seconds = 0.0, None
+                db.commit()
+                meeting_id = row.id
+            proc = self._ctx.Process(target=_job_main, name=f"protokoll-job-{meeting_id[:8]}",
+                                     args=(str(self.data.root), meeting_id, self.pipeline, os.getpid()))
+            proc.start()
+            self._proc, self._current = proc, meeting_id
+            with self.sessions() as db:
+                db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id).values(worker_pid=proc.pid))
+                db.commit()
+
+    def _finish(self, meeting_id: str | None, exitcode: int | None) -> None:
+        """The worker exited. If it did not record an outcome itself, it crashed or was killed."""
+        with self.sessions() as db:
+            row = db.get(MeetingRow, meeting_id) if meeting_id else None
+            if row is None or row.status not in RUNNING_STATES:
+                return
+            if self._stop.is_set():
+                row.status = QUEUED  # we terminated it on shutdown; resume next start
+            elif row.attempts >= MAX_ATTEMPTS:
+                row.status = FAILED
+                row.error = (f"Bearbetningen avbröts {row.attempts} gånger (slutkod {exitcode}), t.ex. slut på minne "
+                             f"– the worker died {row.attempts} times")
+            else:
+                row.status = QUEUED
+            row.worker_pid = None
+            db.commit()
+
+
+# --- worker processes (run in a fresh interpreter) --------------------------------------------
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Linux: get SIGKILL when the server dies, so a killed server never leaves an orphan job running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    from pipelines.meeting_card import load_meeting
+
+    from .review import record_ai_draft
+
+    data = DataDir(Path(data_dir))
+    engine = make_engine(db_url(data.root))
+    sessions = sessionmaker(engine)
+    last = {"t": 0.0, "stage": None}
+
+    def progress(stage: str, fraction: float, eta: float | None) -> None:
+        now = time.monotonic()
+        # Throttle DB writes; always write a stage change and the end of a stage.
+        if stage == last["stage"] and fraction < 1.0 and now - last["t"] < 0.5:
+            return
+        last.update(t=now, stage=stage)
+        with sessions() as db:
+            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.status.in_(RUNNING_STATES))
+                       .values(status=stage if stage in RUNNING_STATES else "transcribing",
+                               stage_progress=float(fraction), eta_seconds=eta, updated=utcnow()))
+            db.commit()
+
+    def fail(message: str) -> None:
+        with sessions() as db:
+            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id)
+                       .values(status=FAILED, error=message, worker_pid=None, updated=utcnow()))
+            db.commit()
+
+    try:
+        module = importlib.import_module(pipeline)
+        meeting = load_meeting(data.card(meeting_id))
+        recording = data.recording(meeting_id)
+        kwargs = {}
+        if hasattr(module, "PipelineOptions") and "export_docx" in module.PipelineOptions.model_fields:
+            kwargs["options"] = module.PipelineOptions(export_docx=False)  # the service exports itself
+        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, **kwargs)
+        with sessions() as db:
+            record_ai_draft(db, meeting_id, protocol)
+    except ProtokollError as e:
+        fail(str(e))
+    except Exception:
+        traceback.print_exc()
+        fail("Ett internt fel stoppade bearbetningen; se serverns logg – an internal error stopped the job")
+    finally:
+        engine.dispose()
+
+
+def _redraft_main(pipeline: str, protocol_json: str, transcript_text: str, number: int) -> str:
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    module = importlib.import_module(pipeline)
+    protocol = Protocol.model_validate_json(protocol_json)
+    return module.redraft_item(protocol, transcript_text, number).model_dump_json()
