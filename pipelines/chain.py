@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from . import draft_rules
 from .decisions import classify, find_spoken_decisions, support, tidy_clause
 from .models import Decision, DecisionKind, Evidence, ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
-from .text import normalize
+from .text import content_stems, normalize
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
@@ -45,10 +45,8 @@ class DraftOutput(BaseModel):
 
     @field_validator("summary")
     @classmethod
-    def _not_empty(cls, v: str) -> str:
-        if len(v.split()) < 3:
-            raise ValueError("sammanfattningen är tom eller för kort")
-        return v.strip()
+    def _strip(cls, v: str) -> str:
+        return re.sub(r"\s+", " ", v).strip()
 
 
 def json_schema() -> dict:
@@ -56,7 +54,7 @@ def json_schema() -> dict:
     return {
         "type": "object",
         "properties": {
-            "summary": {"type": "string"},
+            "summary": {"type": "string", "maxLength": 600},
             "decisions": {
                 "type": "array",
                 "items": {
@@ -126,7 +124,10 @@ def build_prompt(examples: list[dict]) -> ChatPromptTemplate:
         for e in examples
     )
     system = spec["system"] + ("\n" + spec["examples_header"] + "\n\n" + _escape(shots) if shots else "")
-    return ChatPromptTemplate.from_messages([("system", system), ("human", spec["user"])])
+    messages = [("system", system)]
+    for demo in spec.get("demonstrations", []):
+        messages += [("human", _escape(demo["user"])), ("ai", _escape(demo["assistant"]))]
+    return ChatPromptTemplate.from_messages([*messages, ("human", spec["user"])])
 
 
 def _clock(seconds: float) -> str:
@@ -170,27 +171,61 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting)
             matched.add(best_j)
             d = spoken[best_j]
             text = clause if proposed.text.strip().lower().startswith("att") else d.text
-            decisions.append(Decision(text=text, kind=classify(text), evidence=d.evidence))
+            kind = d.kind if d.kind != "decided" else classify(text)  # what was said decides the kind
+            decisions.append(Decision(text=text, kind=kind, evidence=d.evidence))
             continue
         score, seg = support(clause, segs)
         kind = classify(clause)
-        if score >= SUPPORT_THRESHOLD and seg is not None:
+        substantive = len(content_stems(clause)) >= 2  # "att kartläggningen" says nothing
+        decided_there = seg is not None and _DECISION_TALK.search(seg.text)
+        if score >= SUPPORT_THRESHOLD and substantive and decided_there:
             evidence = _evidence(segs, proposed.evidence) or [Evidence(start=seg.start, end=seg.end, text=seg.text.strip())]
             decisions.append(Decision(text=clause, kind=kind, evidence=evidence,
                                       flags=["Beslutet uttalades inte ordagrant – kontrollera mot inspelningen."]))
-        elif kind in ("noted", "thanked") and not spoken:
-            decisions.append(Decision(text=clause, kind=kind, evidence=_evidence(segs, proposed.evidence),
-                                      supported=False,
-                                      flags=["Ingen uttalad beslutsmening hittades – föreslaget av modellen."]))
         else:
-            flags.append(f"Strök beslutsförslaget ”{clause}”: det stöds inte av inspelningen "
-                         f"(överensstämmelse {score:.0%}).")
+            why = "inget beslut fattades där" if score >= SUPPORT_THRESHOLD else f"överensstämmelse {score:.0%}"
+            flags.append(f"Strök beslutsförslaget ”{clause}”: det stöds inte av inspelningen ({why}).")
     for j, d in enumerate(spoken):
         if j not in matched:  # the chair said it; the model missed it
             decisions.append(d)
     decisions.sort(key=lambda d: d.evidence[0].start if d.evidence else float("inf"))
     flags.extend(check_names(output.summary, segs, meeting))
+    if unsupported_share(output.summary, segs, meeting) > 0.4:
+        flags.append("Sammanfattningen innehåller uppgifter som inte finns i inspelningen av punkten – kontrollera.")
+    if copied_share(output.summary, segs) >= 0.6:
+        flags.append("Sammanfattningen är till stor del ordagrann transkribering – skriv om i protokollsstil.")
     return decisions, flags
+
+
+def unsupported_share(summary: str, segs: list[TranscriptSegment], meeting: Meeting) -> float:
+    """Share of the summary's content words that neither the item's talk nor the names know."""
+    mine = set(content_stems(summary))
+    if not mine:
+        return 0.0
+    names = " ".join(p.label() for p in [*meeting.attendees, *meeting.absent])
+    known = set(content_stems(" ".join(s.text for s in segs) + " " + names))
+    return len(mine - known) / len(mine)
+
+
+def copied_share(summary: str, segs: list[TranscriptSegment]) -> float:
+    """Share of the summary's word trigrams that stand verbatim in the transcript."""
+    return _trigram_share(summary, " ".join(s.text for s in segs))
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    w = re.findall(r"\w+", normalize(text))
+    return {tuple(w[i:i + 3]) for i in range(len(w) - 2)}
+
+
+def _trigram_share(text: str, source: str) -> float:
+    mine = _trigrams(text)
+    if len(mine) < 5:
+        return 0.0
+    return len(mine & _trigrams(source)) / len(mine)
+
+
+# The chair's words for a decision taken, when not the literal "mötet beslutar att".
+_DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall|fastställ|uppdra|bordl|borde lägg", re.I)
 
 
 def _as_segment(d: Decision) -> TranscriptSegment:
@@ -231,7 +266,11 @@ class LLMDrafter:
         self.options = options
         self.meeting = meeting
         self.model = model or make_chat_model(options, json_schema=json_schema())
-        self.prompt = build_prompt(load_examples(options.archive))
+        examples = load_examples(options.archive)
+        self.prompt = build_prompt(examples)
+        # What the model has been shown; a summary made of it was copied, not drafted.
+        self.demo_text = " ".join([*(e["summary"] for e in examples),
+                                   *(d["assistant"] for d in prompt_spec().get("demonstrations", []))])
         self.chain = self.prompt | self.model | StrOutputParser()
         self.name = f"{options.backend}:{Path(options.model).name if options.model else 'inbyggd'}"
         # llama.cpp in-process is serial; remote endpoints can take several items at once.
@@ -241,19 +280,23 @@ class LLMDrafter:
     def _inputs(self, segment: Segment, segs: list[TranscriptSegment], first_index: int = 0) -> dict:
         m = self.meeting
         return {
-            "meeting_title": m.title,
-            "meeting_date": m.date.isoformat(),
             "attendees": ", ".join(p.label() for p in m.attendees) or "okänd",
             "number": segment.number,
             "title": segment.title,
             "segments": format_segments(segs, first_index),
         }
 
+    def _parse(self, text: str) -> DraftOutput:
+        output = parse_output(text)
+        if output.summary and _trigram_share(output.summary, self.demo_text) >= 0.3:
+            raise ValueError("sammanfattningen upprepar exemplet i stället för att sammanfatta punkten")
+        return output
+
     def _invoke(self, inputs: dict) -> DraftOutput:
         """One call, one retry with the error; raises ValueError when both are unusable."""
         text = self.chain.invoke(inputs)
         try:
-            return parse_output(text)
+            return self._parse(text)
         except ValueError as first_error:
             messages = self.prompt.format_messages(**inputs) + [
                 AIMessage(content=text[:2000]),
@@ -261,7 +304,7 @@ class LLMDrafter:
             ]
             retry_text = (self.model | StrOutputParser()).invoke(messages)
             try:
-                return parse_output(retry_text)
+                return self._parse(retry_text)
             except ValueError as second_error:
                 raise ValueError(f"{first_error}; efter nytt försök: {second_error}") from None
 

@@ -31,11 +31,11 @@ def classify(clause: str) -> DecisionKind:
         return "noted"
     if re.search(r"\btacka\w*\b", text):
         return "thanked"
-    # Whisper base hears "bordlägga" as "borde lägga".
-    if re.search(r"\bbordl[äa]gg\w*|\bborde lägg\w*|\bskjuta upp\b|\båterkomma\b", text):
-        return "postponed"
     if re.search(r"\bi uppdrag\b|\buppdra\w*\b|\bska (kartlägga|utreda|ta fram|återkomma)", text):
         return "assigned"
+    # Whisper base hears "bordlägga" as "borde lägga".
+    if re.search(r"\bbordl[äa]gg\w*|\bborde lägg\w*|\bskjuta upp\b|\båterkomma\b|\blägga ärendet till\b", text):
+        return "postponed"
     return "decided"
 
 

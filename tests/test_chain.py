@@ -112,3 +112,36 @@ def test_embedded_model_drafts_an_item_grounded_in_the_transcript():
     assert len(decided) == 1 and "samarbetsavtal" in decided[0].text
     assert all(10.0 <= e.start and e.end <= 45.0 for d in draft.decisions for e in d.evidence)
     assert draft.drafter.startswith("llama-cpp")
+
+
+def test_summary_copied_from_the_demonstration_is_retried():
+    copied = json.dumps({
+        "summary": "Carina Leffler rapporterade från KD 42-mötet den 14 november, där främst "
+                   "kompetensförsörjningen diskuterades. Kommundirektörerna har fått minnesanteckningar och bildspel.",
+        "decisions": [], "speakers_mentioned": [],
+    }, ensure_ascii=False)
+    draft = fake_drafter(copied, GOOD).draft_item(*item())
+    assert draft.summary.startswith("Anna Berg redogjorde")
+
+
+def test_summary_content_missing_from_the_item_is_flagged():
+    foreign = json.dumps({
+        "summary": "Budgeten för skolan ökade med tio miljoner kronor och nya lokaler byggs i Bjuv.",
+        "decisions": [], "speakers_mentioned": [],
+    }, ensure_ascii=False)
+    draft = fake_drafter(foreign).draft_item(*item())
+    assert any("inte finns i inspelningen" in f for f in draft.flags)
+    plain = fake_drafter(GOOD).draft_item(*item())
+    assert not any("inte finns i inspelningen" in f for f in plain.flags)
+
+
+def test_spoken_words_without_a_decision_do_not_become_a_decision():
+    # Karl Holm's question is in the transcript, but nobody decided anything about it.
+    proposal = json.dumps({
+        "summary": "Avtalet diskuterades.",
+        "decisions": [{"text": "att avtalet kan sägas upp efter två år", "kind": "decided", "evidence": [2]}],
+        "speakers_mentioned": [],
+    }, ensure_ascii=False)
+    draft = fake_drafter(proposal).draft_item(*item())
+    assert [d.text for d in draft.decisions] == ["att skriva under samarbetsavtalet för traineeprogrammet"]
+    assert any("inget beslut fattades där" in f for f in draft.flags)
