@@ -18,7 +18,7 @@ from .models import ItemDraft, Meeting, Segment, Transcript
 class DraftOptions(BaseModel):
     """Which drafter writes Sammanfattning and decisions. See pipelines/draft.py."""
 
-    backend: Literal["rules", "llama-cpp", "openai", "transformers"] = "rules"
+    backend: Literal["rules", "llama-cpp", "openai", "transformers"] = "llama-cpp"  # embedded, offline
     model: str | None = None  # GGUF path / HF directory / endpoint model name; None = embedded default
     base_url: str | None = None  # OpenAI-compatible endpoint
     archive: Path | None = None  # folder of earlier protocols for few-shot examples

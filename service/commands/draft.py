@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
         meeting: Path = typer.Option(..., "--meeting", "-m", help="Mötets kort (YAML)."),
         out: Path = typer.Option(Path("out"), "--out", "-o", help="Katalog för transcript.json, protocol.json och protokoll.docx."),
         agenda: Path | None = typer.Option(None, "--agenda", help="Dagordning som text, en numrerad punkt per rad (ersätter kortets)."),
-        drafter: str = typer.Option("rules", "--drafter", help="rules | llama-cpp | openai | transformers"),
+        drafter: str = typer.Option("llama-cpp", "--drafter", help="llama-cpp (inbyggd Qwen, standard) | openai | transformers | rules (utan språkmodell)"),
         llm_model: str | None = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-kompatibel endpoint (nyckel i OPENAI_API_KEY)."),
         archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
