@@ -20,7 +20,6 @@ from .errors import InputError
 from .draft import DraftOptions
 from .models import ItemDraft, Meeting, Protocol, Segmentation, Transcript
 from .segment import segment_by_agenda
-from .sentences import split_sentences
 from .transcribe import TranscribeOptions
 
 Progress = Callable[[str, float, float | None], None]  # (stage, fraction 0..1, eta seconds)
@@ -110,7 +109,6 @@ def run_pipeline(
         from .transcribe import transcribe
 
         transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta("transcribing", progress))
-        transcript = split_sentences(transcript)
         write_json(out_dir / TRANSCRIPT, transcript)
         stages.done("transcribe", t_key)
 

@@ -1,0 +1,75 @@
+"""`protokoll bench e2e --minutes 210`: a long meeting built from the sample, through the whole pipeline.
+
+The long recording is the sample meeting repeated (ffmpeg concat, streamed) with a matching agenda
+(each round's items again, numbered on). Wall time per stage, total, and the peak RSS of the process
+that ran the pipeline; run two lengths to see that memory does not grow with the recording.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from .common import isolated, machine, table, write_json
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "meeting"
+
+
+def build_long_meeting(minutes: float, workdir: Path) -> tuple[Path, Path]:
+    from pipelines.audio import probe
+    from pipelines.meeting_card import load_meeting
+
+    recording = SAMPLE / "recording.flac"
+    rounds = max(1, math.ceil(minutes * 60 / probe(recording).duration))
+    listing = workdir / "concat.txt"
+    listing.write_text("".join(f"file '{recording}'\n" for _ in range(rounds)))
+    long_audio = workdir / f"meeting-{int(minutes)}min.flac"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
+                    "-t", str(minutes * 60), "-ac", "1", "-ar", "16000", str(long_audio)], check=True)
+    meeting = load_meeting(SAMPLE / "meeting.yaml")
+    agenda = [f"{title} (omgång {r + 1})" if r else title for r in range(rounds) for title in meeting.agenda]
+    card = workdir / "meeting.yaml"
+    card.write_text(meeting.model_copy(update={"agenda": agenda}).model_dump_json())  # JSON is YAML
+    return long_audio, card
+
+
+def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
+    from pipelines.meeting_card import load_meeting
+    from pipelines.run import DraftOptions, PipelineOptions, run_pipeline
+    from pipelines.transcribe import TranscribeOptions
+
+    stages: dict[str, list[float]] = {}
+
+    def progress(stage: str, fraction: float, eta):
+        now = time.perf_counter()
+        stages.setdefault(stage, [now, now])[1] = now
+
+    options = PipelineOptions(transcribe=TranscribeOptions(threads=threads), draft=DraftOptions(backend=drafter, threads=threads))
+    t0 = time.perf_counter()
+    protocol = run_pipeline(Path(audio), load_meeting(card), Path(out), options=options, force=True, progress=progress)
+    total = time.perf_counter() - t0
+    return {"total_seconds": round(total, 1), "items": len(protocol.items),
+            "stages": {k: round(v[1] - v[0], 1) for k, v in stages.items()}}
+
+
+def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json_out: Path | None = None) -> dict:
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="protokoll-e2e-") as tmp:
+        for m in minutes:
+            work = Path(tmp) / f"{m:g}"
+            work.mkdir()
+            audio, card = build_long_meeting(m, work)
+            r = isolated(_run, audio=str(audio), card=str(card), out=str(work / "out"), drafter=drafter, threads=threads)
+            r["minutes"] = m
+            if "total_seconds" in r:
+                r["realtime_ratio"] = round(r["total_seconds"] / (m * 60), 3)
+            runs.append(r)
+    result = {"machine": machine(), "drafter": drafter, "threads": threads, "runs": runs}
+    rows = [{"minutes": r["minutes"], **{f"{k}_s": v for k, v in r.get("stages", {}).items()}, **r} for r in runs]
+    print(table(rows, ["minutes", "transcribing_s", "segmenting_s", "drafting_s", "total_seconds",
+                       "realtime_ratio", "peak_rss_mb", "error"]))
+    write_json(json_out, result)
+    return result
