@@ -15,7 +15,9 @@ from .text import content_stems, normalize
 # Whisper sometimes writes "beslutar" as "besluta"/"beslutade"; accept the family.
 _DECIDE = re.compile(
     r"\b(?:mötet|vi|nämnden|styrelsen|gruppen|kommundirektörsgruppen|utskottet|man)?\s*"
-    r"(?:beslut\w*|beslöt)\s+(?:(?:mötet|vi|nämnden|därför|alltså|allt så|så|därmed|då|också|nu|enligt förslaget)\s+){0,3}"
+    # Up to three short words between verb and "att": "beslutar mötet alltså att", and Whisper's
+    # mishearings of them ("beslutar vi med ett att"); long words ("regeringen") end the match.
+    r"(?:beslut\w*|beslöt)\s+(?:[^\W\d_]{1,7}\s+){0,3}"
     r"(att\s+[^.!?]+)",
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")

@@ -14,7 +14,8 @@ say() { printf '\n== %s\n' "$*"; }
 
 # --- Debian packages -----------------------------------------------------------------------------
 DEB=(ffmpeg libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
-[[ $WITH_TEST == 1 ]] && DEB+=(chromium)
+# Tests also speak Swedish test clips and drive a real browser.
+[[ $WITH_TEST == 1 ]] && DEB+=(chromium espeak-ng)
 missing=()
 for p in "${DEB[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
 import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+
+from pipelines.meeting_card import load_meeting
+from pipelines.segment import segment_by_agenda
+from pipelines.weights import qwen_gguf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "meeting"
@@ -57,3 +67,79 @@ def sample_recording() -> Path:
     if not path.exists():
         pytest.skip("samples/meeting/recording.flac saknas")
     return path
+
+
+# --- the sample meeting through the CLI, once per test session -------------------------------------
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    return json.loads((SAMPLE / "truth.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def meeting():
+    return load_meeting(SAMPLE / "meeting.yaml")
+
+
+@pytest.fixture(scope="session")
+def sample_job(tmp_path_factory, meeting):
+    """The CLI run on the sample with the rule drafter: transcript, segments, protocol, docx."""
+    out = tmp_path_factory.mktemp("sample-job")
+    result = subprocess.run(
+        [sys.executable, "-m", "service.cli", "draft", str(SAMPLE / "recording.flac"), "--meeting", str(SAMPLE / "meeting.yaml"),
+         "--out", str(out), "--drafter", "rules"],
+        capture_output=True, text=True, timeout=1200,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def transcript(sample_job):
+    from pipelines.models import Transcript
+
+    return Transcript.model_validate_json((sample_job[0] / "transcript.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def segmentation(transcript, meeting):
+    return segment_by_agenda(transcript, meeting.agenda_items())
+
+
+
+
+# --- llama-cpp-python's OpenAI-compatible server with the embedded model, on loopback ------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--model", str(qwen_gguf()), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "qwen-embedded"],
+            stdout=out, stderr=subprocess.STDOUT, env=env,
+        )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        for _ in range(120):
+            if proc.poll() is not None:
+                pytest.fail(f"llama-servern startade inte:\n{log.read_text()[-2000:]}")
+            try:
+                urllib.request.urlopen(base + "/models", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("llama-servern svarade inte inom 60 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

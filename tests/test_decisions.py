@@ -44,8 +44,11 @@ def test_whisper_base_mishearings_of_decision_words():
     found = find_spoken_decisions([
         seg(0, "Vi beslutar allt så att notera informationen.", 10),
         seg(1, "Mötet beslutar att borde lägga ärendet till nästa möte.", 20),
+        seg(2, "Då beslutar vi med ett att notera informationen.", 70),
+        seg(3, "I går beslutade regeringen enligt uppgift att sänka skatten.", 40),
     ])
     assert [(d.text, d.kind) for d in found] == [
         ("att notera informationen", "noted"),
         ("att borde lägga ärendet till nästa möte", "postponed"),
+        ("att notera informationen", "noted"),
     ]
