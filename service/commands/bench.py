@@ -48,4 +48,14 @@ def register(app: typer.Typer) -> None:
 
         run(minutes, drafter=drafter, threads=threads, json_out=json_out)
 
+    @bench.command("upload")
+    def upload(
+        size_mb: list[int] = typer.Option([50, 1024], "--size-mb", help="Storlekar att ladda upp (MB); upprepa."),
+        json_out: Path | None = typer.Option(None, "--json"),
+    ) -> None:
+        """Ladda upp stora inspelningar till tjänsten och mät serverns högsta minne (RSS)."""
+        from bench.upload import run
+
+        run(size_mb, json_out=json_out)
+
     app.add_typer(bench, name="bench")
