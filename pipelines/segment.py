@@ -23,7 +23,9 @@ _TRANSITION = re.compile(
     r"då (kommer|tar) vi|vi tar (nu )?(upp )?|över till|övergår till|sista punkten|"
     r"(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:))"
 )
-_ITEM_REF = re.compile(r"\b(?:punkt|punkten|ärende|paragraf|dagordningspunkt)\s+(?:nummer\s+)?(\w+)")
+# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7".
+_ITEM_REF = re.compile(r"\b(?:punkt|punkten|ärende|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)")
+_DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 
 # Weights of the score. Tuned on the sample meeting; explicit numbered transitions dominate.
 W_NUMBER_AND_TRANSITION = 4.0
@@ -42,7 +44,9 @@ class Cue:
     char_offset: int  # where in the segment text the cue begins
 
 
-def find_cue(text: str) -> Cue | None:
+def find_cue(text: str, following: str = "") -> Cue | None:
+    """The chair's transition in a segment, if any. `following` is the next segment's text: Whisper
+    sometimes ends a segment on "punkt nr." and puts the number in the next one."""
     norm = normalize(text)
     number = None
     offset = None
@@ -51,12 +55,21 @@ def find_cue(text: str) -> Cue | None:
         if n is not None:
             number, offset = n, m.start()
             break
+    if number is None and following and _DANGLING.search(norm):
+        first = words(following)[:1]
+        number = to_number(first[0]) if first else None
+        if number is not None:
+            offset = _DANGLING.search(norm).start()
     t = _TRANSITION.search(norm)
     if number is None and t is None:
         return None
     if t is not None and (offset is None or t.start() < offset):
         offset = t.start()
     return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+
+
+def _cues(segs: list[TranscriptSegment]) -> list[Cue | None]:
+    return [find_cue(s.text, segs[i + 1].text if i + 1 < len(segs) else "") for i, s in enumerate(segs)]
 
 
 class _TitleIndex:
@@ -105,7 +118,7 @@ def segment_by_agenda(transcript: Transcript, items: list[AgendaItem]) -> Segmen
             items=[Segment(number=i.number, title=i.title, confidence=0.0) for i in items],
         )
     index = _TitleIndex(items)
-    cues = [find_cue(s.text) for s in segs]
+    cues = _cues(segs)
     # A transition often names the item in the next few seconds: look at a segment and its successor.
     window_text = [s.text + " " + (segs[i + 1].text if i + 1 < len(segs) else "") for i, s in enumerate(segs)]
     n, K = len(segs), len(items)
@@ -188,17 +201,17 @@ def infer_items(transcript: Transcript) -> Segmentation:
     """No agenda: every explicit chair transition starts a new item, titled by what follows the cue."""
     segs = transcript.segments
     starts: list[tuple[int, str]] = [(0, "Mötets öppnande")]
-    for i, s in enumerate(segs):
-        cue = find_cue(s.text)
+    cues = _cues(segs)
+    for i, cue in enumerate(cues):
         if i == 0 or cue is None or not (cue.transition and cue.number is not None):
             continue
-        starts.append((i, _title_after_cue(s.text)))
+        following = segs[i + 1].text if i + 1 < len(segs) else ""
+        starts.append((i, _title_after_cue(segs[i].text + " " + following)))
     items = [AgendaItem(number=n, title=t) for n, (_, t) in enumerate(starts, start=1)]
     assignment = []
     for i in range(len(segs)):
         k = max(j for j, (first, _) in enumerate(starts) if first <= i)
         assignment.append(k)
-    cues = [find_cue(s.text) for s in segs]
     start = [[(0.0, 0.6)] * len(items) for _ in segs]
     result = _to_segmentation(transcript, items, assignment, cues, start, method="inferred-transitions")
     for seg in result.items:

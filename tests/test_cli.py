@@ -28,7 +28,7 @@ def draft(recording: Path, out: Path, card: Path = CARD, *extra: str) -> subproc
 def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
-    assert result.stderr.startswith("Fel: ")
+    assert "\nFel: " in "\n" + result.stderr  # a message line of its own, after any progress bar
     for word in words:
         assert word in result.stderr.lower(), result.stderr
 
@@ -80,9 +80,10 @@ def test_truncated_mp3_keeps_what_was_recorded(tmp_path):
     cut.write_bytes(mp3.read_bytes()[: mp3.stat().st_size // 2])  # the upload stopped half-way
     result = draft(cut, tmp_path / "out")
     assert result.returncode == 0, result.stderr
+    transcript = json.loads((tmp_path / "out" / "transcript.json").read_text())
+    assert transcript["segments"] and max(s["end"] for s in transcript["segments"]) <= 40  # ~37 s survived
     protocol = json.loads((tmp_path / "out" / "protocol.json").read_text())
-    talked = [i for i in protocol["items"] if i["start"] is not None]
-    assert talked and talked[-1]["end"] <= 40  # only the first ~37 s survived
+    assert protocol["items"][0]["start"] == 0.0 and len(protocol["items"]) == 8
 
 
 @pytest.mark.slow
@@ -101,19 +102,20 @@ def test_card_without_agenda_loads_and_items_are_inferred(transcript, truth, tmp
 
 @pytest.mark.slow
 def test_agenda_item_never_discussed(transcript, truth, meeting):
-    agenda = list(meeting.agenda)
-    agenda.insert(5, "Lokalförsörjning i stadshuset")  # on the agenda, never mentioned
-    card = meeting.model_copy(update={"agenda": agenda})
-    segmentation = segment_by_agenda(transcript, card.agenda_items())
-    silent = segmentation.items[5]
-    assert silent.title == "Lokalförsörjning i stadshuset"
-    assert silent.start is None and silent.segment_ids == []
-    talked = [s for s in segmentation.items if s.start is not None]
-    for seg, item in zip(talked, truth["items"]):
-        assert abs(seg.start - item["start"]) <= 3.0, (seg.title, seg.start, item["start"])
+    # The meeting skipped item 5: cut its talk out of the real transcript, keep the card as it is.
+    skipped = next(i for i in truth["items"] if i["number"] == 5)
+    kept = [s for s in transcript.segments if not skipped["start"] - 0.5 <= s.start < skipped["end"] - 0.5]
+    assert len(kept) < len(transcript.segments)
+    without_five = transcript.model_copy(update={"segments": kept})
+    segmentation = segment_by_agenda(without_five, meeting.agenda_items())
+    silent = segmentation.items[4]
+    assert silent.number == 5 and silent.start is None and silent.segment_ids == []
+    for seg, item in zip(segmentation.items, truth["items"]):
+        if item["number"] != 5:
+            assert abs(seg.start - item["start"]) <= 3.0, (seg.title, seg.start, item["start"])
 
     from pipelines.draft_rules import draft_item
 
-    drafted = draft_item(card, transcript, silent)
+    drafted = draft_item(meeting, without_five, silent)
     assert drafted.decisions == [] and drafted.needs_review
     assert any("Ingen diskussion" in f for f in drafted.flags)

@@ -73,3 +73,10 @@ def test_no_agenda_infers_items_from_transitions():
     assert [s.start for s in seg.items] == [0.0, 5.0, 20.0]
     assert seg.items[1].title.lower().startswith("budgeten")
     assert all(s.inferred for s in seg.items)
+
+
+def test_whisper_punctuation_around_item_numbers():
+    assert find_cue("Då går vi vidare till punkt, två information om arbetet.").number == 2
+    assert find_cue("Då kommer vi till punkten nummer åtta mötets avslutande.").number == 8
+    assert find_cue("Då går vi över till punkt nr.", following="7 som gäller kompetensförsörjning.").number == 7
+    assert find_cue("Då går vi över till punkt nr.").number is None
