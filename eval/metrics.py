@@ -244,42 +244,31 @@ def _k(reference, unit, n) -> int:
     return max(1, min(n - 1, int(round(mean / 2))))
 
 
-def _windowed(reference, hypothesis, k, unit):
-    """Both segmentations as per-unit labels, and the window size k; None when nothing to compare."""
+def _window_errors(reference, hypothesis, k, unit, disagree) -> float | None:
+    """Share of k-wide windows over a time grid where the two segmentations disagree (Pk, WindowDiff)."""
     grid = _grid(reference, hypothesis, unit)
     if grid is None:
         return None
     ref, hyp, reference = grid
     if len(ref) < 2:
-        return ref, hyp, 0
-    return ref, hyp, k or _k(reference, unit, len(ref))
+        return 0.0
+    k = k or _k(reference, unit, len(ref))
+    return sum(disagree(ref, hyp, i, k) for i in range(len(ref) - k)) / (len(ref) - k)
 
 
 def pk(reference: Sequence[tuple[float, float]], hypothesis: Sequence[tuple[float, float]],
        k: int | None = None, unit: float = 1.0) -> float | None:
     """Beeferman's Pk over a time grid (lower is better; 0 = same boundaries).
     k defaults to half the mean reference segment length in units."""
-    windowed = _windowed(reference, hypothesis, k, unit)
-    if windowed is None:
-        return None
-    ref, hyp, k = windowed
-    if not k:
-        return 0.0
-    errors = sum((ref[i] == ref[i + k]) != (hyp[i] == hyp[i + k]) for i in range(len(ref) - k))
-    return errors / (len(ref) - k)
+    return _window_errors(reference, hypothesis, k, unit,
+                          lambda r, h, i, k: (r[i] == r[i + k]) != (h[i] == h[i + k]))
 
 
 def windowdiff(reference: Sequence[tuple[float, float]], hypothesis: Sequence[tuple[float, float]],
                k: int | None = None, unit: float = 1.0) -> float | None:
     """Pevzner & Hearst's WindowDiff over a time grid (lower is better)."""
-    windowed = _windowed(reference, hypothesis, k, unit)
-    if windowed is None:
-        return None
-    ref, hyp, k = windowed
-    if not k:
-        return 0.0
-    errors = sum((ref[i + k] - ref[i]) != (hyp[i + k] - hyp[i]) for i in range(len(ref) - k))
-    return errors / (len(ref) - k)
+    return _window_errors(reference, hypothesis, k, unit,
+                          lambda r, h, i, k: (r[i + k] - r[i]) != (h[i + k] - h[i]))
 
 
 # --- post-editing -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from functools import lru_cache
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -137,5 +138,9 @@ def make_chat_model(options, json_schema: dict | None = None) -> BaseChatModel:
     if options.backend == "transformers":
         if not options.model:
             raise ModelError("ange --llm-model med en lokal Hugging Face-katalog – model directory missing")
+        path = Path(options.model)
+        if path.suffix == ".gguf":  # transformers dequantises a GGUF file into a torch model
+            return TransformersChat(model_dir=str(path.parent), gguf_file=path.name,
+                                    temperature=options.temperature, max_tokens=options.max_tokens)
         return TransformersChat(model_dir=options.model, temperature=options.temperature, max_tokens=options.max_tokens)
     raise ModelError(f"okänd språkmodell: {options.backend}")

@@ -145,3 +145,16 @@ def test_spoken_words_without_a_decision_do_not_become_a_decision():
     draft = fake_drafter(proposal).draft_item(*item())
     assert [d.text for d in draft.decisions] == ["att skriva under samarbetsavtalet för traineeprogrammet"]
     assert any("inget beslut fattades där" in f for f in draft.flags)
+
+
+@pytest.mark.slow
+def test_transformers_backend_drafts_with_the_same_checks():
+    """The Hugging Face path, on the embedded Qwen weights dequantised from GGUF (slow on CPU)."""
+    from pipelines.weights import qwen_gguf
+
+    options = DraftOptions(backend="transformers", model=str(qwen_gguf()), max_tokens=200)
+    draft = LLMDrafter(options, MEETING).draft_item(*item())
+    assert draft.drafter.startswith("transformers")
+    assert not any("kunde inte användas" in f for f in draft.flags), draft.flags  # the model ran
+    decided = [d for d in draft.decisions if d.kind == "decided"]
+    assert len(decided) == 1 and decided[0].evidence[0].start == 34.0
