@@ -149,7 +149,8 @@ def _evidence(segs: list[TranscriptSegment], indices: list[int]) -> list[Evidenc
             for i in dict.fromkeys(indices) if 0 <= i < len(segs)]
 
 
-def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting) -> tuple[list[Decision], list[str]]:
+def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
+           title: str = "") -> tuple[list[Decision], list[str]]:
     """Reconcile the model's clauses with the spoken decisions; drop what the transcript does not support."""
     spoken = spoken_decisions(segs)
     matched: set[int] = set()
@@ -190,20 +191,20 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting)
             decisions.append(d)
     decisions.sort(key=lambda d: d.evidence[0].start if d.evidence else float("inf"))
     flags.extend(check_names(output.summary, segs, meeting))
-    if unsupported_share(output.summary, segs, meeting) > 0.4:
+    if unsupported_share(output.summary, segs, meeting, title) > 0.4:
         flags.append("Sammanfattningen innehåller uppgifter som inte finns i inspelningen av punkten – kontrollera.")
     if copied_share(output.summary, segs) >= 0.6:
         flags.append("Sammanfattningen är till stor del ordagrann transkribering – skriv om i protokollsstil.")
     return decisions, flags
 
 
-def unsupported_share(summary: str, segs: list[TranscriptSegment], meeting: Meeting) -> float:
-    """Share of the summary's content words that neither the item's talk nor the names know."""
+def unsupported_share(summary: str, segs: list[TranscriptSegment], meeting: Meeting, title: str = "") -> float:
+    """Share of the summary's content words that neither the item's talk, its title nor the names know."""
     mine = set(content_stems(summary))
     if not mine:
         return 0.0
     names = " ".join(p.label() for p in [*meeting.attendees, *meeting.absent])
-    known = set(content_stems(" ".join(s.text for s in segs) + " " + names))
+    known = set(content_stems(" ".join(s.text for s in segs) + " " + names + " " + title))
     return len(mine - known) / len(mine)
 
 
@@ -337,7 +338,7 @@ class LLMDrafter:
             return self._fallback(transcript, segment, f"Språkmodellen gav ogiltigt svar ({e}).")
         except Exception as e:  # endpoint down, model crashed: the run goes on, the item is flagged
             return self._fallback(transcript, segment, f"Språkmodellen kunde inte användas ({type(e).__name__}: {e}).")
-        decisions, flags = ground(output, segs, self.meeting)
+        decisions, flags = ground(output, segs, self.meeting, segment.title)
         people = {normalize(p.name): p.name for p in [*self.meeting.attendees, *self.meeting.absent]}
         spoken_text = normalize(" ".join(s.text for s in segs))
         speakers = [people[normalize(n)] for n in output.speakers_mentioned

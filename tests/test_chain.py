@@ -158,3 +158,11 @@ def test_transformers_backend_drafts_with_the_same_checks():
     assert not any("kunde inte användas" in f for f in draft.flags), draft.flags  # the model ran
     decided = [d for d in draft.decisions if d.kind == "decided"]
     assert len(decided) == 1 and decided[0].evidence[0].start == 34.0
+
+
+def test_words_of_the_item_title_are_not_foreign():
+    closing = json.dumps({"summary": "Samarbetsavtal för traineeprogrammet.", "decisions": [],
+                          "speakers_mentioned": []}, ensure_ascii=False)
+    lines = [(10.0, 14.0, "Tack alla för i dag.")]
+    draft = fake_drafter(closing).draft_item(*item(lines))
+    assert not any("inte finns i inspelningen" in f for f in draft.flags)

@@ -20,6 +20,9 @@ class _Bars:
         labels = {"transcribing": "Transkriberar", "segmenting": "Delar upp", "drafting": "Skriver utkast"}
         bar = self.bars.get(stage)
         if bar is None:
+            for done in self.bars.values():  # a new stage: the previous ones are finished
+                done.n = done.total
+                done.close()
             bar = self.bars[stage] = tqdm(total=1000, desc=labels.get(stage, stage), unit="‰",
                                           bar_format="{desc}: {percentage:3.0f}%|{bar}| [{elapsed}<{remaining}]")
         bar.n = int(fraction * 1000)
