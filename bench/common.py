@@ -7,6 +7,7 @@ import multiprocessing as mp
 import os
 import platform
 import resource
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +31,13 @@ def isolated(func: Callable[..., dict], **kwargs) -> dict:
     result = queue.get()
     proc.join()
     return result
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for servers the benchmarks and tests start themselves."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def machine() -> dict:

@@ -8,7 +8,6 @@ on the fly, so neither side needs the file in memory or on disk beforehand.
 from __future__ import annotations
 
 import os
-import socket
 import struct
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from pathlib import Path
 import httpx
 import psutil
 
-from .common import machine, table, write_json
+from .common import free_port, machine, table, write_json
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "meeting"
 
@@ -48,12 +47,6 @@ class WavStream:
             chunk = (self.block[off:] + self.block)[:n]
         self.sent += len(chunk)
         return chunk
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _tree_rss(proc: psutil.Process) -> int:
@@ -100,7 +93,7 @@ def run(sizes_mb: list[int], json_out: Path | None = None) -> dict:
         cli = [sys.executable, "-m", "service.cli"]
         subprocess.run([*cli, "user", "add", "bench@example.se", "--org", "Bench", "--data-dir", data],
                        input="bench-lösenord-123\n", text=True, check=True, env=env, capture_output=True)
-        port = _free_port()
+        port = free_port()
         proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"

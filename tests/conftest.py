@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import free_port  # noqa: F401  (shared with the tests that start servers)
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
 from pipelines.weights import qwen_gguf
@@ -109,12 +109,6 @@ def segmentation(transcript, meeting):
 
 
 # --- llama-cpp-python's OpenAI-compatible server with the embedded model, on loopback ------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory):
