@@ -33,7 +33,7 @@ def reference_text(path: Path) -> str:
 def _transcribe(audio: str, backend: str, compute_type: str, beam: int, threads: int) -> dict:
     from pipelines.transcribe import TranscribeOptions, transcribe
 
-    options = TranscribeOptions(backend=backend, compute_type=compute_type, beam_size=beam, threads=threads)
+    options = TranscribeOptions(backend=backend, compute_type=compute_type, beam_size=beam, threads=threads, workers=1)
     t0 = time.perf_counter()
     transcript = transcribe(Path(audio), None, options)
     seconds = time.perf_counter() - t0

@@ -50,7 +50,9 @@ def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
         now = time.perf_counter()
         stages.setdefault(stage, [now, now])[1] = now
 
-    options = PipelineOptions(transcribe=TranscribeOptions(threads=threads), draft=DraftOptions(backend=drafter, threads=threads))
+    # `threads` cores: Whisper as that many 1-thread workers on separate windows, the LLM with that many threads.
+    options = PipelineOptions(transcribe=TranscribeOptions(threads=1, workers=threads),
+                              draft=DraftOptions(backend=drafter, threads=threads))
     t0 = time.perf_counter()
     protocol = run_pipeline(Path(audio), load_meeting(card), Path(out), options=options, force=True, progress=progress)
     total = time.perf_counter() - t0

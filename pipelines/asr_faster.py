@@ -19,23 +19,24 @@ TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback when a window fails th
 
 
 @functools.lru_cache(maxsize=2)
-def _load(model_dir: str, compute_type: str, threads: int):
+def _load(model_dir: str, compute_type: str, threads: int, workers: int):
     from faster_whisper import WhisperModel
 
     try:
         # A local directory never touches the hub; local_files_only makes sure of it.
         return WhisperModel(model_dir, device="cpu", compute_type=compute_type, cpu_threads=threads,
-                            num_workers=1, local_files_only=True)
+                            num_workers=workers, local_files_only=True)
     except (RuntimeError, ValueError, OSError) as e:
         raise ModelError(f"Whisper-modellen i {model_dir} kunde inte laddas – could not load the model: {e}") from None
 
 
 class FasterWhisper:
     name = "faster-whisper"
+    parallel = True  # transcribe() may run in several threads at once: one model replica per worker
 
     def __init__(self, model_dir: Path, options: TranscribeOptions):
         self.options = options
-        self.model = _load(str(model_dir), options.compute_type, options.threads)
+        self.model = _load(str(model_dir), options.compute_type, options.threads, max(1, options.workers))
 
     def count_tokens(self, text: str) -> int:
         return len(self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids)

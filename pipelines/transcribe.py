@@ -14,7 +14,10 @@ silence phrases ("Tack för att du tittade", "Textning …") and runs of the sam
 from __future__ import annotations
 
 import re
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Literal
 
@@ -43,7 +46,10 @@ class TranscribeOptions(BaseModel):
     language: str = "sv"
     beam_size: int = 5
     compute_type: str = "int8"  # faster-whisper only; openai-whisper runs float32 on CPU
-    threads: int = 1
+    threads: int = 1  # per worker
+    # Windows transcribed side by side (faster-whisper only; openai-whisper runs one at a time). Two
+    # 1-thread workers on 2 cores: 1.9x the throughput of one 2-thread worker (bench e2e).
+    workers: int = 2
     vad: bool = True
     word_timestamps: bool = True
     window_seconds: float = 600.0  # decode window; bounds memory for long recordings
@@ -195,20 +201,79 @@ def _model_name(model_dir: Path) -> str:
     return "whisper-base" if model_dir.resolve() == (weights.cache_dir() / "whisper-base-ct2").resolve() else model_dir.name
 
 
+def window_seconds(options: TranscribeOptions, duration: float, workers: int, search: float = 30.0) -> float:
+    """Decode window length: options.window_seconds, but short recordings are cut into one window per
+    worker (not under 2 minutes) so that every worker has something to do."""
+    if workers <= 1:
+        return options.window_seconds
+    return min(options.window_seconds, max(120.0, duration / workers + search))
+
+
+class _Progress:
+    """Seconds of recording done, summed over the windows in flight. Workers record from their threads;
+    only the consuming thread reports, so callbacks (tqdm, the job's database row) stay single-threaded."""
+
+    def __init__(self, duration: float, report: Callable[[float], None]):
+        self.duration, self.report = duration, report
+        self.done: dict[float, float] = {}
+        self.lock = threading.Lock()
+        self.reported = -1.0
+
+    def __call__(self, offset: float, seconds: float) -> None:
+        with self.lock:
+            self.done[offset] = max(seconds, self.done.get(offset, 0.0))
+
+    def finish(self) -> None:
+        with self.lock:
+            self.done = {0.0: self.duration}
+        self.poll()
+
+    def poll(self) -> None:
+        with self.lock:
+            fraction = min(1.0, sum(self.done.values()) / self.duration)
+        if fraction > self.reported:
+            self.reported = fraction
+            self.report(fraction)
+
+
+def _transcribe_window(backend, offset: float, pcm: np.ndarray, prompt: str | None, vad: bool,
+                       progress: _Progress) -> list[TranscriptSegment]:
+    """One window's segments, sentence-sized, times from the start of the recording."""
+    length = len(pcm) / SAMPLE_RATE
+    speech, speech_map = _speech(pcm) if vad else (pcm, None)
+    del pcm  # the window itself is no longer needed, only its speech
+    out: list[TranscriptSegment] = []
+    if vad and speech_map is None:
+        progress(offset, length)
+        return out
+    for seg in backend.transcribe(speech, prompt):
+        if speech_map:
+            seg = speech_map.segment(seg)
+        shifted = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset}) for w in seg.words]
+        seg = seg.model_copy(update={"start": seg.start + offset, "end": seg.end + offset, "words": shifted})
+        out.extend(split_sentences(seg))
+        progress(offset, min(length, seg.end - offset))
+    progress(offset, length)
+    return out
+
+
 def iter_transcript(
     recording: Path,
     meeting: Meeting | None = None,
     options: TranscribeOptions = TranscribeOptions(),
     progress: Callable[[float], None] | None = None,
 ) -> Iterator[TranscriptSegment]:
-    """Transcript segments as they are recognised; ids consecutive from 0, times from the recording start.
+    """Transcript segments in order; ids consecutive from 0, times from the recording start.
 
+    Windows are transcribed by `options.workers` threads at once (one CTranslate2 replica each); at
+    most that many windows are in flight, so memory stays bounded however long the recording is.
     Raises AudioError for unusable recordings and, at the end, when no speech was found at all."""
     duration = probe(Path(recording)).duration
     backend, _ = load_backend(options)
+    workers = max(1, options.workers) if getattr(backend, "parallel", False) else 1
     prompt = vocabulary_prompt(meeting.vocabulary(), backend.count_tokens) if meeting else None
     guard = HallucinationGuard()
-    report = progress or (lambda _: None)
+    tracker = _Progress(duration, progress or (lambda _: None))
     next_id = 0
 
     def emit(segments: list[TranscriptSegment]) -> Iterator[TranscriptSegment]:
@@ -218,25 +283,32 @@ def iter_transcript(
                                          "words": _clean_words(seg.words, seg.start, seg.end)})
             next_id += 1
             yield seg
-            report(min(1.0, seg.end / duration))
 
-    for offset, pcm in iter_windows(Path(recording), window_seconds=options.window_seconds):
-        speech, speech_map = _speech(pcm) if options.vad else (pcm, None)
-        if options.vad and speech_map is None:
-            report(min(1.0, (offset + len(pcm) / SAMPLE_RATE) / duration))
-            continue
-        for seg in backend.transcribe(speech, prompt):
-            if speech_map:
-                seg = speech_map.segment(seg)
-            shifted = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset}) for w in seg.words]
-            seg = seg.model_copy(update={"start": seg.start + offset, "end": seg.end + offset, "words": shifted})
-            for piece in split_sentences(seg):
-                yield from emit(guard.push(piece))
+    def finished(window) -> Iterator[TranscriptSegment]:
+        while not wait([window], timeout=1.0).done:
+            tracker.poll()
+        tracker.poll()
+        for piece in window.result():
+            yield from emit(guard.push(piece))
         yield from emit(guard.flush())  # a run does not continue across a window cut in a pause
-        report(min(1.0, (offset + len(pcm) / SAMPLE_RATE) / duration))
+
+    windows = iter_windows(Path(recording), window_seconds=window_seconds(options, duration, workers))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="whisper") as pool:
+        in_flight: deque = deque()
+        try:
+            for offset, pcm in windows:
+                in_flight.append(pool.submit(_transcribe_window, backend, offset, pcm, prompt, options.vad, tracker))
+                del pcm
+                if len(in_flight) >= workers:
+                    yield from finished(in_flight.popleft())
+            while in_flight:
+                yield from finished(in_flight.popleft())
+        finally:
+            for window in in_flight:  # a consumer that stops early does not wait for the rest
+                window.cancel()
     if next_id == 0:
         raise AudioError(NO_SPEECH)
-    report(1.0)
+    tracker.finish()
 
 
 def transcribe(

@@ -19,7 +19,7 @@ from pipelines.transcribe import (
 )
 from tests.conftest import SAMPLE
 
-GREEDY = dict(beam_size=1)
+GREEDY = dict(beam_size=1, workers=1)  # one window stream, as openai-whisper
 
 
 def _norm(text: str) -> str:
@@ -185,8 +185,23 @@ def test_backends_transcribe_the_sample_alike(runs):
 @pytest.mark.slow
 def test_window_offsets_and_default_beam(sample_recording, truth, meeting):
     # Short windows force 2-3 cuts; times must still be from the start of the recording.
-    tr = transcribe(sample_recording, meeting, TranscribeOptions(window_seconds=100.0))
+    seen: list[float] = []
+    tr = transcribe(sample_recording, meeting, TranscribeOptions(window_seconds=100.0, workers=2), progress=seen.append)
     _check_transcript(tr, truth)
+    assert seen == sorted(seen) and seen[-1] == 1.0 and len(seen) > 2
+    # Two windows at a time give exactly the transcript of one at a time: order and ids are kept.
+    one = transcribe(sample_recording, meeting, TranscribeOptions(window_seconds=100.0, workers=1))
+    assert [(s.start, s.text) for s in tr.segments] == [(s.start, s.text) for s in one.segments]
+
+
+def test_short_recordings_give_every_worker_a_window():
+    from pipelines.transcribe import window_seconds
+
+    options = TranscribeOptions()
+    assert window_seconds(options, 273.6, workers=1) == 600.0
+    assert 120.0 < window_seconds(options, 273.6, workers=2) < 273.6 / 2 + 31  # the sample: two windows
+    assert window_seconds(options, 4 * 3600, workers=2) == 600.0  # long meetings: bounded windows
+    assert window_seconds(options, 60, workers=2) == 120.0  # not cut into slivers
 
 
 def test_converter_splits_fused_attention(tmp_path):

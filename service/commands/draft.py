@@ -48,7 +48,8 @@ def register(app: typer.Typer) -> None:
         asr: str = typer.Option("faster-whisper", "--asr", help="faster-whisper | openai-whisper"),
         whisper_model: Path | None = typer.Option(None, "--whisper-model", help="Annan Whisper-modell i CTranslate2-format (t.ex. KB-Whisper)."),
         beam_size: int = typer.Option(5, "--beam-size"),
-        threads: int = typer.Option(1, "--threads", help="CPU-trådar för Whisper."),
+        threads: int = typer.Option(1, "--threads", help="CPU-trådar per Whisper-arbetare."),
+        workers: int = typer.Option(2, "--workers", help="Fönster som transkriberas samtidigt (faster-whisper); trådar × arbetare ≈ antal kärnor."),
         language: str = typer.Option("sv", "--language"),
         force: bool = typer.Option(False, "--force", help="Gör om alla steg, även färdiga."),
     ) -> None:
@@ -59,7 +60,7 @@ def register(app: typer.Typer) -> None:
         card = load_meeting(meeting, agenda_file=agenda)
         options = PipelineOptions(
             transcribe=TranscribeOptions(backend=asr, model_dir=whisper_model, beam_size=beam_size,
-                                         threads=threads, language=language),
+                                         threads=threads, workers=workers, language=language),
             draft=DraftOptions(backend=drafter, model=llm_model, base_url=base_url, archive=archive),
         )
         bars = _Bars()
