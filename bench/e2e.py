@@ -73,7 +73,11 @@ def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json
             if "total_seconds" in r:
                 r["realtime_ratio"] = round(r["total_seconds"] / (r["audio_minutes"] * 60), 3)
             runs.append(r)
-    result = {"machine": machine(), "drafter": drafter, "threads": threads, "runs": runs}
+    from pipelines.draft import DraftOptions
+
+    result = {"machine": machine(), "drafter": drafter, "threads": threads,
+              "whisper": {"workers": threads, "threads_per_worker": 1, "beam": 5},
+              "item_token_budget": DraftOptions().item_token_budget, "runs": runs}
     rows = [{"minutes": r["minutes"], **{f"{k}_s": v for k, v in r.get("stages", {}).items()}, **r} for r in runs]
     print(table(rows, ["minutes", "audio_minutes", "transcribing_s", "segmenting_s", "drafting_s", "total_seconds",
                        "realtime_ratio", "peak_rss_mb", "error"]))

@@ -21,6 +21,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from . import draft_rules
+from .condense import condense
 from .decisions import classify, find_spoken_decisions, support, tidy_clause
 from .models import Decision, DecisionKind, Evidence, ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
 from .text import content_stems, normalize
@@ -28,6 +29,7 @@ from .text import content_stems, normalize
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
 SEGMENT_TOKEN_BUDGET = 2200  # transcript tokens per call; longer items are drafted map-reduce style
+CHARS_PER_TOKEN = 3  # Swedish with this tokenizer
 
 
 class DraftedDecision(BaseModel):
@@ -135,8 +137,10 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600:d}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
-def format_segments(segs: list[TranscriptSegment], first_index: int = 0) -> str:
-    return "\n".join(f"[{first_index + i}] ({_clock(s.start)}) {s.text.strip()}" for i, s in enumerate(segs))
+def format_segments(segs: list[TranscriptSegment], first_index: int = 0, indices: list[int] | None = None) -> str:
+    """Numbered lines; `indices` numbers a selection by its places in the item (default: consecutive)."""
+    numbers = indices if indices is not None else range(first_index, first_index + len(segs))
+    return "\n".join(f"[{n}] ({_clock(s.start)}) {s.text.strip()}" for n, s in zip(numbers, segs))
 
 
 # --- grounding ------------------------------------------------------------------------------------------
@@ -278,13 +282,13 @@ class LLMDrafter:
         self.concurrent = options.backend == "openai"
 
     # The prompt's variables for one item.
-    def _inputs(self, segment: Segment, segs: list[TranscriptSegment], first_index: int = 0) -> dict:
+    def _inputs(self, segment: Segment, segs: list[TranscriptSegment], indices: list[int]) -> dict:
         m = self.meeting
         return {
             "attendees": ", ".join(p.label() for p in m.attendees) or "okänd",
             "number": segment.number,
             "title": segment.title,
-            "segments": format_segments(segs, first_index),
+            "segments": format_segments(segs, indices=indices),
         }
 
     def _parse(self, text: str, item_text: str) -> DraftOutput:
@@ -311,34 +315,41 @@ class LLMDrafter:
             except ValueError as second_error:
                 raise ValueError(f"{first_error}; efter nytt försök: {second_error}") from None
 
-    def _chunks(self, segs: list[TranscriptSegment]) -> list[tuple[int, list[TranscriptSegment]]]:
-        budget_chars = SEGMENT_TOKEN_BUDGET * 3  # Swedish: ~3 characters a token for this tokenizer
-        chunks, current, size, first = [], [], 0, 0
-        for i, s in enumerate(segs):
-            if current and size + len(s.text) > budget_chars:
-                chunks.append((first, current))
-                current, size, first = [], 0, i
-            current.append(s)
-            size += len(s.text) + 12
-        if current:
-            chunks.append((first, current))
+    @staticmethod
+    def _chunks(segs: list[TranscriptSegment], indices: list[int]) -> list[list[int]]:
+        """The selected segments in calls of at most SEGMENT_TOKEN_BUDGET tokens, in time order."""
+        budget_chars = SEGMENT_TOKEN_BUDGET * CHARS_PER_TOKEN
+        chunks: list[list[int]] = [[]]
+        size = 0
+        for i in indices:
+            if chunks[-1] and size + len(segs[i].text) > budget_chars:
+                chunks.append([])
+                size = 0
+            chunks[-1].append(i)
+            size += len(segs[i].text) + 12
         return chunks
 
     def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
         segs = draft_rules.item_segments(transcript, segment)
         if not segs:
             return draft_rules.draft_item(self.meeting, transcript, segment)
+        budget = self.options.item_token_budget
+        read = condense(segs, budget * CHARS_PER_TOKEN, keep=_DECISION_TALK) if budget else list(range(len(segs)))
         try:
-            chunks = self._chunks(segs)
+            chunks = self._chunks(segs, read)
             if len(chunks) == 1:
-                output = self._invoke(self._inputs(segment, segs))
+                output = self._invoke(self._inputs(segment, [segs[i] for i in read], read))
             else:
-                output = self._map_reduce(segment, chunks)
+                output = self._map_reduce(segment, segs, chunks)
         except ValueError as e:
             return self._fallback(transcript, segment, f"Språkmodellen gav ogiltigt svar ({e}).")
         except Exception as e:  # endpoint down, model crashed: the run goes on, the item is flagged
             return self._fallback(transcript, segment, f"Språkmodellen kunde inte användas ({type(e).__name__}: {e}).")
         decisions, flags = ground(output, segs, self.meeting, segment.title)
+        if len(read) < len(segs):
+            share = sum(len(segs[i].text) for i in read) / max(1, sum(len(s.text) for s in segs))
+            flags.append(f"Lång punkt: sammanfattningen bygger på ett urval ({share:.0%} av talet – beslutstal, "
+                         "inledning, avslutning och det mest centrala). Alla uttalade beslut finns med.")
         people = {normalize(p.name): p.name for p in [*self.meeting.attendees, *self.meeting.absent]}
         spoken_text = normalize(" ".join(s.text for s in segs))
         speakers = [people[normalize(n)] for n in output.speakers_mentioned
@@ -353,9 +364,9 @@ class LLMDrafter:
             needs_review=bool(flags) or segment.confidence < 0.5, flags=flags, drafter=self.name,
         )
 
-    def _map_reduce(self, segment: Segment, chunks) -> DraftOutput:
-        partials = [self._invoke(self._inputs(segment, part, first)) for first, part in chunks]
-        # Evidence indices are already item-global: each chunk was numbered from its first index.
+    def _map_reduce(self, segment: Segment, segs: list[TranscriptSegment], chunks: list[list[int]]) -> DraftOutput:
+        partials = [self._invoke(self._inputs(segment, [segs[i] for i in part], part)) for part in chunks]
+        # Evidence indices are already item-global: each line was numbered by its place in the item.
         reduce_prompt = prompt_spec()["reduce"].format(
             title=segment.title, partials="\n".join(f"- {p.summary}" for p in partials))
         text = (self.model | StrOutputParser()).invoke([HumanMessage(content=reduce_prompt)])

@@ -26,6 +26,9 @@ class DraftOptions(BaseModel):
     max_tokens: int = 400
     temperature: float = 0.1
     concurrency: int = 1
+    # Transcript tokens the model reads per item; longer items are condensed first (pipelines/condense.py).
+    # 4400 tokens is ~20 minutes of talk: two map calls and a reduce. 0 = read everything.
+    item_token_budget: int = 4400
 
 
 class Drafter(TypingProtocol):

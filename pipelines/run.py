@@ -106,9 +106,10 @@ def run_pipeline(
     if stages.fresh("transcribe", t_key, out_dir / TRANSCRIPT):
         transcript = Transcript.model_validate_json((out_dir / TRANSCRIPT).read_text())
     else:
-        from .transcribe import transcribe
+        from .transcribe import release_models, transcribe
 
         transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta("transcribing", progress))
+        release_models()
         write_json(out_dir / TRANSCRIPT, transcript)
         stages.done("transcribe", t_key)
 

@@ -23,8 +23,9 @@ _TRANSITION = re.compile(
     r"då (kommer|tar) vi|vi tar (nu )?(upp )?|över till|övergår till|sista punkten|"
     r"(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:))"
 )
-# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7".
-_ITEM_REF = re.compile(r"\b(?:punkt|punkten|ärende|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)")
+# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
+# "tillpunkt nummer 7".
+_ITEM_REF = re.compile(r"(?:\b|(?<=till))(?:punkt|punkten|ärende|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 
 # Weights of the score. Tuned on the sample meeting; explicit numbered transitions dominate.

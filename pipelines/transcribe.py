@@ -195,6 +195,18 @@ def load_backend(options: TranscribeOptions):
     return FasterWhisper(model_dir, options), model_dir
 
 
+def release_models() -> None:
+    """Drop the cached Whisper models (the LLM that drafts next needs the memory more)."""
+    import gc
+    import sys
+
+    for name in ("pipelines.asr_faster", "pipelines.asr_openai"):
+        module = sys.modules.get(name)
+        if module is not None:
+            module._load.cache_clear()
+    gc.collect()
+
+
 def _model_name(model_dir: Path) -> str:
     from . import weights
 

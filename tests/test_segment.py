@@ -80,3 +80,7 @@ def test_whisper_punctuation_around_item_numbers():
     assert find_cue("Då kommer vi till punkten nummer åtta mötets avslutande.").number == 8
     assert find_cue("Då går vi över till punkt nr.", following="7 som gäller kompetensförsörjning.").number == 7
     assert find_cue("Då går vi över till punkt nr.").number is None
+    # Whisper glues words together: "tillpunkt".
+    cue = find_cue("Då går vi över tillpunkt nummer 7 som gäller information om kompetens försörjning.")
+    assert cue is not None and cue.number == 7
+    assert find_cue("Vi diskuterade utgångspunkt nummer två i rapporten.") is None  # only "till" + "punkt"
