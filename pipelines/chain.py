@@ -59,17 +59,18 @@ def json_schema() -> dict:
             "summary": {"type": "string", "maxLength": 600},
             "decisions": {
                 "type": "array",
+                "maxItems": 8,  # bounded output: a truncated JSON answer is a lost draft
                 "items": {
                     "type": "object",
                     "properties": {
                         "text": {"type": "string"},
                         "kind": {"type": "string", "enum": ["noted", "thanked", "decided", "assigned", "postponed"]},
-                        "evidence": {"type": "array", "items": {"type": "integer"}},
+                        "evidence": {"type": "array", "items": {"type": "integer"}, "maxItems": 4},
                     },
                     "required": ["text", "kind", "evidence"],
                 },
             },
-            "speakers_mentioned": {"type": "array", "items": {"type": "string"}},
+            "speakers_mentioned": {"type": "array", "items": {"type": "string"}, "maxItems": 12},
         },
         "required": ["summary", "decisions", "speakers_mentioned"],
     }

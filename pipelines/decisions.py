@@ -49,8 +49,20 @@ def tidy_clause(clause: str) -> str:
     return "att" + clause[3:]
 
 
+RESTATED = 88  # rapidfuzz ratio above which two clauses of one item are the same decision said again
+
+
+def restates(clause: str, earlier: Decision) -> bool:
+    """The chair saying a decision again ("… alltså att …"), Whisper hearing it a little differently.
+    Different numbers ("budgeten för 2026" / "2027") or kinds are different decisions."""
+    if classify(clause) != earlier.kind or re.findall(r"\d+", clause) != re.findall(r"\d+", earlier.text):
+        return False
+    return clause == earlier.text or fuzz.ratio(clause, earlier.text) >= RESTATED
+
+
 def find_spoken_decisions(segments: Iterable[TranscriptSegment]) -> list[Decision]:
-    """Every explicit decision sentence, with the segment it was spoken in as evidence."""
+    """Every explicit decision sentence of one item, with the segments it was spoken in as evidence:
+    a decision restated later in the item is one decision with each moment it was said."""
     found: list[Decision] = []
     for seg in segments:
         if INJECTION.search(seg.text):
@@ -68,8 +80,11 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment]) -> list[Decisio
             if len(clause.split()) < 2:
                 continue
             evidence = Evidence(start=seg.start, end=seg.end, text=seg.text.strip())
-            if any(d.text == clause and abs(d.evidence[0].start - seg.start) < 30 for d in found):
-                continue  # the chair repeated it
+            same = next((d for d in found if restates(clause, d)), None)
+            if same is not None:
+                if all(e.start != seg.start for e in same.evidence):
+                    same.evidence.append(evidence)
+                continue
             found.append(Decision(text=clause, kind=classify(clause), evidence=[evidence]))
     return found
 

@@ -23,7 +23,7 @@ class DraftOptions(BaseModel):
     base_url: str | None = None  # OpenAI-compatible endpoint
     archive: Path | None = None  # folder of earlier protocols for few-shot examples
     threads: int = 2
-    max_tokens: int = 400
+    max_tokens: int = 600
     temperature: float = 0.1
     concurrency: int = 1
     # Transcript tokens the model reads per item; longer items are condensed first (pipelines/condense.py).

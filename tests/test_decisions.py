@@ -48,7 +48,28 @@ def test_whisper_base_mishearings_of_decision_words():
         seg(3, "I går beslutade regeringen enligt uppgift att sänka skatten.", 40),
     ])
     assert [(d.text, d.kind) for d in found] == [
-        ("att notera informationen", "noted"),
+        ("att notera informationen", "noted"),  # said twice in the item: one decision, both moments
         ("att borde lägga ärendet till nästa möte", "postponed"),
-        ("att notera informationen", "noted"),
     ]
+    assert [e.start for e in found[0].evidence] == [10, 70]
+
+
+def test_a_restated_decision_is_one_decision_with_each_moment_it_was_said():
+    segs = [
+        seg(0, "Mötet beslutar att skriva under samarbetsavtalet för traineeprogrammet.", 10),
+        seg(1, "Vi beslutar alltså att skriva hundrelserna arbetsaltalet för traineeprogrammet.", 300),  # misheard
+        seg(2, "Mötet beslutar att skriva under samarbetsavtalet för traineeprogrammet.", 600),
+        seg(3, "Mötet beslutar att godkänna budgeten för 2026.", 700),
+        seg(4, "Mötet beslutar att godkänna budgeten för 2027.", 710),  # another number: another decision
+        seg(5, "Mötet beslutar att ge förvaltningen i uppdrag att utreda skolskjutsarna.", 720),
+        seg(6, "Mötet beslutar att ge förvaltningen i uppdrag att utreda simhallen.", 730),
+    ]
+    found = find_spoken_decisions(segs)
+    assert [d.text for d in found] == [
+        "att skriva under samarbetsavtalet för traineeprogrammet",
+        "att godkänna budgeten för 2026",
+        "att godkänna budgeten för 2027",
+        "att ge förvaltningen i uppdrag att utreda skolskjutsarna",
+        "att ge förvaltningen i uppdrag att utreda simhallen",
+    ]
+    assert [e.start for e in found[0].evidence] == [10, 300, 600]
