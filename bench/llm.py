@@ -60,9 +60,49 @@ def _draft_items(backend: str, model: str | None, base_url: str | None, threads:
             "seconds_total": round(sum(times), 1), "fallbacks": fallbacks}
 
 
-def _local(model_path: str, threads: int, job_dir: str | None) -> dict:
+ROOT = Path(__file__).resolve().parent.parent
+# Real municipal Swedish that does not repeat itself, ~13 000 characters: the most an item is read
+# (DraftOptions.item_token_budget). The e2e bench repeats the sample's talk, which condensing collapses;
+# this is the cost of an item in a real long meeting: two map calls and a reduce.
+LONG_ITEM_SOURCES = [ROOT / "samples/meeting/protokoll.txt", ROOT / "tests/fixtures/ks_protokoll.txt",
+                     Path("/work/shared/reference/protokoll-nr9-2025.txt")]  # used when present
+
+
+def _long_item(model_path: str, threads: int, item_tokens: int | None = None) -> dict:
+    from pipelines.chain import CHARS_PER_TOKEN, LLMDrafter
+    from pipelines.draft import DraftOptions
+    from pipelines.meeting_card import load_meeting
+    from pipelines.models import Segment, Transcript, TranscriptSegment
+    from pipelines.text import split_sentences
+
+    truth = json.loads((ROOT / "samples/meeting/truth.json").read_text())
+    sentences = [u["text"] for u in truth["utterances"]]
+    for path in LONG_ITEM_SOURCES:
+        if path.exists():
+            sentences += [s for s in split_sentences(" ".join(path.read_text(encoding="utf-8").split())) if len(s) > 20]
+    segs = [TranscriptSegment(id=i, start=6.0 * i, end=6.0 * i + 5.5, text=" " + t) for i, t in enumerate(sentences)]
+    transcript = Transcript(language="sv", duration=6.0 * len(segs), backend="bench", model="text", segments=segs)
+    segment = Segment(number=2, title="Information och beslut", start=0.0, end=transcript.duration,
+                      confidence=0.9, segment_ids=[s.id for s in segs])
+    options = DraftOptions(backend="llama-cpp", model=model_path, threads=threads)
+    if item_tokens is not None:
+        options.item_token_budget = item_tokens
+    drafter = LLMDrafter(options, load_meeting(ROOT / "samples/meeting/meeting.yaml"))
+    # Warm-up on a short item: loads the model and caches the system prompt, as the first item of a run does.
+    drafter.draft_item(transcript, segment.model_copy(update={"end": 12.0, "segment_ids": [0, 1]}))
+    t0 = time.perf_counter()
+    draft = drafter.draft_item(transcript, segment)
+    chars = sum(len(s.text) for s in segs)
+    return {"long_item_chars": chars, "long_item_budget_chars": options.item_token_budget * CHARS_PER_TOKEN,
+            "seconds_long_item": round(time.perf_counter() - t0, 1), "long_item_fallback": "reserv" in draft.drafter,
+            "long_item_flags": draft.flags[:2]}
+
+
+def _local(model_path: str, threads: int, job_dir: str | None, long_item: bool = True) -> dict:
     result = _llama_speed(model_path, threads)
     result.update(_draft_items("llama-cpp", model_path, None, threads, job_dir))
+    if long_item:
+        result.update(_long_item(model_path, threads))
     return result
 
 
@@ -76,12 +116,13 @@ def run(job_dir: Path | None = None, threads: int = 2, base_url: str | None = No
                                                                threads=threads, job_dir=jd)
     if include_gemma:  # speed reference only: its drafts are unusable and end as fallbacks
         backends["llama-cpp:gemma3-270m-q4_k_m"] = isolated(_local, model_path=str(weights.gemma_gguf()),
-                                                            threads=threads, job_dir=jd)
+                                                            threads=threads, job_dir=jd, long_item=False)
     if base_url:
         backends[f"openai:{model or 'default'}"] = isolated(_draft_items, backend="openai", model=model,
                                                             base_url=base_url, threads=threads, job_dir=jd)
     result = {"machine": machine(), "threads": threads, "job": jd, "backends": backends}
     rows = [{"backend": k, **v} for k, v in backends.items()]
-    print(table(rows, ["backend", "prefill_tps", "decode_tps", "seconds_per_item", "items", "fallbacks", "peak_rss_mb", "error"]))
+    print(table(rows, ["backend", "prefill_tps", "decode_tps", "seconds_per_item", "items", "fallbacks",
+                       "seconds_long_item", "peak_rss_mb", "error"]))
     write_json(json_out, result)
     return result

@@ -44,7 +44,10 @@ class LlamaCppChat(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
-    n_ctx: int = 4096
+    # System prompt and demonstrations (~1.5k tokens) + a chunk of ~2200 tokens estimated at 3 characters a
+    # token, which names and numbers exceed: 4096 overflowed on real protocol text (bench llm). KV cache
+    # at 8192: ~230 MB.
+    n_ctx: int = 8192
     threads: int = 2
     temperature: float = 0.1
     max_tokens: int = 400
