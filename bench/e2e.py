@@ -44,21 +44,27 @@ def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
     from pipelines.run import DraftOptions, PipelineOptions, run_pipeline
     from pipelines.transcribe import TranscribeOptions
 
-    stages: dict[str, list[float]] = {}
+    starts: dict[str, float] = {}  # when each stage first reported, in order
 
     def progress(stage: str, fraction: float, eta):
-        now = time.perf_counter()
-        stages.setdefault(stage, [now, now])[1] = now
+        starts.setdefault(stage, time.perf_counter())
 
     # `threads` cores: Whisper as that many 1-thread workers on separate windows, the LLM with that many threads.
     options = PipelineOptions(transcribe=TranscribeOptions(threads=1, workers=threads),
                               draft=DraftOptions(backend=drafter, threads=threads))
     t0 = time.perf_counter()
     protocol = run_pipeline(Path(audio), load_meeting(card), Path(out), options=options, force=True, progress=progress)
-    total = time.perf_counter() - t0
+    end = time.perf_counter()
     audio = json.loads((Path(out) / "transcript.json").read_text())["duration"]
-    return {"total_seconds": round(total, 1), "items": len(protocol.items), "audio_minutes": round(audio / 60, 1),
-            "stages": {k: round(v[1] - v[0], 1) for k, v in stages.items()}}
+    # A stage lasts until the next one starts (the first from the start: model loading included; the last
+    # until the end: the .docx export included).
+    names = list(starts)
+    bounds = [t0, *(starts[n] for n in names[1:]), end]
+    items = protocol.items
+    return {"total_seconds": round(end - t0, 1), "items": len(items), "audio_minutes": round(audio / 60, 1),
+            "stages": {n: round(bounds[i + 1] - bounds[i], 1) for i, n in enumerate(names)},
+            "fallbacks": sum("reserv" in (i.drafter or "") for i in items),
+            "needs_review": sum(i.needs_review for i in items), "decisions": sum(len(i.decisions) for i in items)}
 
 
 def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json_out: Path | None = None) -> dict:
@@ -80,6 +86,6 @@ def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json
               "item_token_budget": DraftOptions().item_token_budget, "runs": runs}
     rows = [{"minutes": r["minutes"], **{f"{k}_s": v for k, v in r.get("stages", {}).items()}, **r} for r in runs]
     print(table(rows, ["minutes", "audio_minutes", "transcribing_s", "segmenting_s", "drafting_s", "total_seconds",
-                       "realtime_ratio", "peak_rss_mb", "error"]))
+                       "realtime_ratio", "peak_rss_mb", "fallbacks", "decisions", "error"]))
     write_json(json_out, result)
     return result

@@ -129,8 +129,10 @@ def run_pipeline(
     if stages.fresh("draft", d_key, out_dir / PROTOCOL):
         protocol = Protocol.model_validate_json((out_dir / PROTOCOL).read_text())
     else:
+        drafting = _Eta("drafting", progress)
+        drafting(0.0)  # the stage shows when it starts, not when the first item is done
         protocol = draft_protocol(meeting, transcript, segmentation, options.draft, out_dir / DRAFTS / d_key,
-                                  progress=_Eta("drafting", progress))
+                                  progress=drafting)
         write_json(out_dir / PROTOCOL, protocol)
         stages.done("draft", d_key)
 
