@@ -21,7 +21,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from . import draft_rules
-from .condense import condense
+from .condense import condense, line_chars
 from .decisions import classify, find_spoken_decisions, support, tidy_clause
 from .models import Decision, DecisionKind, Evidence, ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
 from .text import content_stems, normalize
@@ -138,10 +138,9 @@ def _clock(seconds: float) -> str:
     return f"{s // 3600:d}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60:02d}:{s % 60:02d}"
 
 
-def format_segments(segs: list[TranscriptSegment], first_index: int = 0, indices: list[int] | None = None) -> str:
-    """Numbered lines; `indices` numbers a selection by its places in the item (default: consecutive)."""
-    numbers = indices if indices is not None else range(first_index, first_index + len(segs))
-    return "\n".join(f"[{n}] ({_clock(s.start)}) {s.text.strip()}" for n, s in zip(numbers, segs))
+def format_segments(segs: list[TranscriptSegment], indices: list[int]) -> str:
+    """The selected segments of an item as lines numbered by their places in the item."""
+    return "\n".join(f"[{i}] ({_clock(segs[i].start)}) {segs[i].text.strip()}" for i in indices)
 
 
 # --- grounding ------------------------------------------------------------------------------------------
@@ -289,7 +288,7 @@ class LLMDrafter:
             "attendees": ", ".join(p.label() for p in m.attendees) or "okänd",
             "number": segment.number,
             "title": segment.title,
-            "segments": format_segments(segs, indices=indices),
+            "segments": format_segments(segs, indices),
         }
 
     def _parse(self, text: str, item_text: str) -> DraftOutput:
@@ -323,11 +322,11 @@ class LLMDrafter:
         chunks: list[list[int]] = [[]]
         size = 0
         for i in indices:
-            if chunks[-1] and size + len(segs[i].text) > budget_chars:
+            if chunks[-1] and size + line_chars(segs[i]) > budget_chars:
                 chunks.append([])
                 size = 0
             chunks[-1].append(i)
-            size += len(segs[i].text) + 12
+            size += line_chars(segs[i])
         return chunks
 
     def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
@@ -339,7 +338,7 @@ class LLMDrafter:
         try:
             chunks = self._chunks(segs, read)
             if len(chunks) == 1:
-                output = self._invoke(self._inputs(segment, [segs[i] for i in read], read))
+                output = self._invoke(self._inputs(segment, segs, read))
             else:
                 output = self._map_reduce(segment, segs, chunks)
         except ValueError as e:
@@ -366,7 +365,7 @@ class LLMDrafter:
         )
 
     def _map_reduce(self, segment: Segment, segs: list[TranscriptSegment], chunks: list[list[int]]) -> DraftOutput:
-        partials = [self._invoke(self._inputs(segment, [segs[i] for i in part], part)) for part in chunks]
+        partials = [self._invoke(self._inputs(segment, segs, part)) for part in chunks]
         # Evidence indices are already item-global: each line was numbered by its place in the item.
         reduce_prompt = prompt_spec()["reduce"].format(
             title=segment.title, partials="\n".join(f"- {p.summary}" for p in partials))

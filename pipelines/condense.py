@@ -27,9 +27,14 @@ from .text import content_stems
 HEAD, TAIL = 2, 4  # the chair's opening and summing-up of an item
 
 
+def line_chars(seg: TranscriptSegment) -> int:
+    """Characters a segment costs in the prompt: its text and "[n] (mm:ss) "."""
+    return len(seg.text.strip()) + 12
+
+
 def condense(segs: Sequence[TranscriptSegment], budget_chars: int, keep: re.Pattern | None = None) -> list[int]:
     """Indices (ascending) of the segments to read: all of them when they fit in `budget_chars`."""
-    sizes = [len(s.text.strip()) + 12 for s in segs]  # "[n] (mm:ss) " per segment
+    sizes = [line_chars(s) for s in segs]
     if sum(sizes) <= budget_chars:
         return list(range(len(segs)))
     stems = [set(content_stems(s.text)) for s in segs]
