@@ -45,6 +45,7 @@ def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
     from pipelines.transcribe import TranscribeOptions
 
     starts: dict[str, float] = {}  # when each stage first reported, in order
+    calls = _collect_llm_calls()
 
     def progress(stage: str, fraction: float, eta):
         starts.setdefault(stage, time.perf_counter())
@@ -64,15 +65,45 @@ def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
     return {"total_seconds": round(end - t0, 1), "items": len(items), "audio_minutes": round(audio / 60, 1),
             "stages": {n: round(bounds[i + 1] - bounds[i], 1) for i, n in enumerate(names)},
             "fallbacks": sum("reserv" in (i.drafter or "") for i in items),
-            "needs_review": sum(i.needs_review for i in items), "decisions": sum(len(i.decisions) for i in items)}
+            "needs_review": sum(i.needs_review for i in items), "decisions": sum(len(i.decisions) for i in items),
+            "llm": _llm_profile(calls)}
 
 
-def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json_out: Path | None = None) -> dict:
+def _collect_llm_calls() -> list[dict]:
+    """Every in-process LLM call of this run (pipelines.llm logs each with its token counts and time)."""
+    import logging
+
+    calls: list[dict] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record):
+            if hasattr(record, "llm_call"):
+                calls.append(record.llm_call)
+
+    logger = logging.getLogger("protokoll.llm")
+    logger.setLevel(logging.INFO)
+    logger.addHandler(Collect())
+    return calls
+
+
+def _llm_profile(calls: list[dict]) -> dict:
+    """Where drafting time went: calls, prompt and generated tokens, seconds inside the model."""
+    return {"calls": len(calls), "prompt_tokens": sum(c["prompt_tokens"] for c in calls),
+            "completion_tokens": sum(c["completion_tokens"] for c in calls),
+            "model_seconds": round(sum(c["seconds"] for c in calls), 1),
+            "truncated": sum(c["finish_reason"] == "length" for c in calls), "per_call": calls}
+
+
+def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json_out: Path | None = None,
+        keep: Path | None = None) -> dict:
+    """`keep`: a directory to leave the long recordings and their drafts in, to read what the model wrote."""
     runs = []
-    with tempfile.TemporaryDirectory(prefix="protokoll-e2e-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="protokoll-e2e-") as scratch:
+        tmp = Path(keep) if keep else Path(scratch)
+        tmp.mkdir(parents=True, exist_ok=True)
         for m in minutes:
-            work = Path(tmp) / f"{m:g}"
-            work.mkdir()
+            work = tmp / f"{m:g}"
+            work.mkdir(exist_ok=True)
             audio, card = build_long_meeting(m, work)
             r = isolated(_run, audio=str(audio), card=str(card), out=str(work / "out"), drafter=drafter, threads=threads)
             r["minutes"] = m
@@ -84,8 +115,10 @@ def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json
     result = {"machine": machine(), "drafter": drafter, "threads": threads,
               "whisper": {"workers": threads, "threads_per_worker": 1, "beam": 5},
               "item_token_budget": DraftOptions().item_token_budget, "runs": runs}
-    rows = [{"minutes": r["minutes"], **{f"{k}_s": v for k, v in r.get("stages", {}).items()}, **r} for r in runs]
+    rows = [{"minutes": r["minutes"], **{f"{k}_s": v for k, v in r.get("stages", {}).items()},
+             "llm_calls": r.get("llm", {}).get("calls", ""), "llm_model_s": r.get("llm", {}).get("model_seconds", ""),
+             **r} for r in runs]
     print(table(rows, ["minutes", "audio_minutes", "transcribing_s", "segmenting_s", "drafting_s", "total_seconds",
-                       "realtime_ratio", "peak_rss_mb", "fallbacks", "decisions", "error"]))
+                       "realtime_ratio", "peak_rss_mb", "fallbacks", "decisions", "llm_calls", "llm_model_s", "error"]))
     write_json(json_out, result)
     return result

@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from pathlib import Path
 from functools import lru_cache
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -19,6 +21,8 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict
 
 from .errors import ModelError
+
+log = logging.getLogger("protokoll.llm")
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 
@@ -63,6 +67,7 @@ class LlamaCppChat(BaseChatModel):
         if self.json_schema:
             response_format["schema"] = self.json_schema
         with _LLAMA_LOCK:
+            started = time.perf_counter()
             out = llm.create_chat_completion(
                 messages=to_chat_dicts(messages),
                 response_format=response_format,
@@ -70,9 +75,17 @@ class LlamaCppChat(BaseChatModel):
                 max_tokens=self.max_tokens,
                 stop=stop,
             )
+            seconds = time.perf_counter() - started
         text = out["choices"][0]["message"]["content"] or ""
         usage = out.get("usage", {})
-        message = AIMessage(content=text, response_metadata={"usage": usage, "finish_reason": out["choices"][0].get("finish_reason")})
+        finish = out["choices"][0].get("finish_reason")
+        # Where drafting time goes (bench e2e collects these): prompt vs generated tokens, per call.
+        log.info("llama.cpp: %s prompt + %s generated tokens in %.1f s (%s)", usage.get("prompt_tokens"),
+                 usage.get("completion_tokens"), seconds, finish,
+                 extra={"llm_call": {"prompt_tokens": usage.get("prompt_tokens", 0),
+                                     "completion_tokens": usage.get("completion_tokens", 0),
+                                     "seconds": round(seconds, 2), "finish_reason": finish}})
+        message = AIMessage(content=text, response_metadata={"usage": usage, "finish_reason": finish})
         return ChatResult(generations=[ChatGeneration(message=message)], llm_output={"usage": usage})
 
     def count_tokens(self, text: str) -> int:

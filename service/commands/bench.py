@@ -42,11 +42,12 @@ def register(app: typer.Typer) -> None:
         drafter: str = typer.Option("llama-cpp", "--drafter"),
         threads: int = typer.Option(2, "--threads"),
         json_out: Path | None = typer.Option(None, "--json"),
+        keep: Path | None = typer.Option(None, "--keep", help="Spara inspelningen och utkasten här (annars raderas de)."),
     ) -> None:
         """Hela kedjan på ett långt möte byggt av exempelmötet: tid per steg, totalt, högsta minne."""
         from bench.e2e import run
 
-        run(minutes, drafter=drafter, threads=threads, json_out=json_out)
+        run(minutes, drafter=drafter, threads=threads, json_out=json_out, keep=keep)
 
     @bench.command("upload")
     def upload(
