@@ -63,13 +63,13 @@ def _draft_items(backend: str, model: str | None, base_url: str | None, threads:
 ROOT = Path(__file__).resolve().parent.parent
 # Real municipal Swedish that does not repeat itself, ~13 000 characters: the most an item is read
 # (DraftOptions.item_token_budget). The e2e bench repeats the sample's talk, which condensing collapses;
-# this is the cost of an item in a real long meeting: two map calls and a reduce.
+# this is the cost of an item in a real long meeting.
 LONG_ITEM_SOURCES = [ROOT / "samples/meeting/protokoll.txt", ROOT / "tests/fixtures/ks_protokoll.txt",
                      Path("/work/shared/reference/protokoll-nr9-2025.txt")]  # used when present
 
 
 def _long_item(model_path: str, threads: int, item_tokens: int | None = None) -> dict:
-    from pipelines.chain import CHARS_PER_TOKEN, LLMDrafter
+    from pipelines.chain import LLMDrafter
     from pipelines.draft import DraftOptions
     from pipelines.meeting_card import load_meeting
     from pipelines.models import Segment, Transcript, TranscriptSegment
@@ -93,7 +93,8 @@ def _long_item(model_path: str, threads: int, item_tokens: int | None = None) ->
     t0 = time.perf_counter()
     draft = drafter.draft_item(transcript, segment)
     chars = sum(len(s.text) for s in segs)
-    return {"long_item_chars": chars, "long_item_budget_chars": options.item_token_budget * CHARS_PER_TOKEN,
+    return {"long_item_chars": chars, "long_item_budget_tokens": options.item_token_budget,
+            "long_item_call_tokens": drafter.call_tokens,
             "seconds_long_item": round(time.perf_counter() - t0, 1), "long_item_fallback": "reserv" in draft.drafter,
             "long_item_flags": draft.flags[:2]}
 

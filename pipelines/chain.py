@@ -10,8 +10,9 @@ Every clause is then checked against the transcript: decisions the chair spoke a
 from __future__ import annotations
 
 import json
+import math
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -28,8 +29,11 @@ from .text import content_stems, normalize
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
-SEGMENT_TOKEN_BUDGET = 2200  # transcript tokens per call; longer items are drafted map-reduce style
-CHARS_PER_TOKEN = 3  # Swedish with this tokenizer
+# Transcript tokens per call when the model cannot count its tokens (remote endpoints, whose context we do
+# not know); the embedded model fills its own context (LLMDrafter.call_tokens). Longer: map-reduce.
+SEGMENT_TOKEN_BUDGET = 2200
+CHARS_PER_TOKEN = 3  # estimate for uncounted models; Swedish transcripts run ~2.3 with Qwen's tokenizer
+PROMPT_MARGIN = 160  # chat-template tokens around the messages, and slack
 
 
 class DraftedDecision(BaseModel):
@@ -315,18 +319,36 @@ class LLMDrafter:
             except ValueError as second_error:
                 raise ValueError(f"{first_error}; efter nytt försök: {second_error}") from None
 
-    @staticmethod
-    def _chunks(segs: list[TranscriptSegment], indices: list[int]) -> list[list[int]]:
-        """The selected segments in calls of at most SEGMENT_TOKEN_BUDGET tokens, in time order."""
-        budget_chars = SEGMENT_TOKEN_BUDGET * CHARS_PER_TOKEN
+    def _segment_tokens(self, segs: list[TranscriptSegment]) -> list[int]:
+        """What each segment costs in the prompt, as its numbered line: counted by the model when it can."""
+        count = getattr(self.model, "count_tokens", None)
+        if count is None:
+            return [math.ceil(line_chars(s) / CHARS_PER_TOKEN) for s in segs]
+        return [count(s.text.strip()) + 8 for s in segs]  # "[123] (12:34) " is ~8 tokens
+
+    @cached_property
+    def call_tokens(self) -> int:
+        """Transcript tokens one call can hold: the model's context less the instructions, demonstrations and
+        answer (measured, not guessed: a guessed 2200 overflowed a 4096 context). Fewer calls, and no reduce
+        call, is most of the drafting time saved on long items."""
+        count, context = getattr(self.model, "count_tokens", None), getattr(self.model, "n_ctx", None)
+        if count is None or not context:
+            return SEGMENT_TOKEN_BUDGET
+        empty = self.prompt.format_messages(attendees=", ".join(p.label() for p in self.meeting.attendees),
+                                            number=99, title="x" * 80, segments="")
+        overhead = sum(count(str(m.content)) + 4 for m in empty)
+        return max(SEGMENT_TOKEN_BUDGET // 2, context - overhead - self.options.max_tokens - PROMPT_MARGIN)
+
+    def _chunks(self, indices: list[int], tokens: list[int]) -> list[list[int]]:
+        """The selected segments in calls of at most call_tokens transcript tokens, in time order."""
         chunks: list[list[int]] = [[]]
         size = 0
         for i in indices:
-            if chunks[-1] and size + line_chars(segs[i]) > budget_chars:
+            if chunks[-1] and size + tokens[i] > self.call_tokens:
                 chunks.append([])
                 size = 0
             chunks[-1].append(i)
-            size += line_chars(segs[i])
+            size += tokens[i]
         return chunks
 
     def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
@@ -334,9 +356,10 @@ class LLMDrafter:
         if not segs:
             return draft_rules.draft_item(self.meeting, transcript, segment)
         budget = self.options.item_token_budget
-        read = condense(segs, budget * CHARS_PER_TOKEN, keep=_DECISION_TALK) if budget else list(range(len(segs)))
         try:
-            chunks = self._chunks(segs, read)
+            tokens = self._segment_tokens(segs)
+            read = condense(segs, budget, keep=_DECISION_TALK, sizes=tokens) if budget else list(range(len(segs)))
+            chunks = self._chunks(read, tokens)
             if len(chunks) == 1:
                 output = self._invoke(self._inputs(segment, segs, read))
             else:

@@ -2,7 +2,7 @@
 
 The embedded 1.5B model prefills ~56 tokens/s on 2 cores, so reading every word of a 3½-hour meeting
 (~50 000 tokens) costs ~15 minutes before it writes a word. An item whose talk exceeds the budget is
-condensed first, and the model drafts (map-reduce) from the selection:
+condensed first, and the model drafts from the selection (one call when it fits the model's context):
 
 1. kept always: segments with decision talk (the spoken decisions are also captured from the whole
    item by pipelines.decisions, so no decision depends on this choice), the chair's opening of the
@@ -32,10 +32,13 @@ def line_chars(seg: TranscriptSegment) -> int:
     return len(seg.text.strip()) + 12
 
 
-def condense(segs: Sequence[TranscriptSegment], budget_chars: int, keep: re.Pattern | None = None) -> list[int]:
-    """Indices (ascending) of the segments to read: all of them when they fit in `budget_chars`."""
-    sizes = [line_chars(s) for s in segs]
-    if sum(sizes) <= budget_chars:
+def condense(segs: Sequence[TranscriptSegment], budget: int, keep: re.Pattern | None = None,
+             sizes: Sequence[int] | None = None) -> list[int]:
+    """Indices (ascending) of the segments to read: all of them when they fit in `budget`.
+
+    `sizes` are the segments' prompt costs (the model's tokens); characters (line_chars) when not given."""
+    sizes = list(sizes) if sizes is not None else [line_chars(s) for s in segs]
+    if sum(sizes) <= budget:
         return list(range(len(segs)))
     stems = [set(content_stems(s.text)) for s in segs]
     df = Counter(w for ws in stems for w in ws)
@@ -46,7 +49,7 @@ def condense(segs: Sequence[TranscriptSegment], budget_chars: int, keep: re.Patt
 
     def take(i: int) -> None:
         nonlocal used
-        if i not in chosen and used + sizes[i] <= budget_chars:
+        if i not in chosen and used + sizes[i] <= budget:
             chosen.add(i)
             used += sizes[i]
             covered.update(stems[i])
@@ -59,7 +62,7 @@ def condense(segs: Sequence[TranscriptSegment], budget_chars: int, keep: re.Patt
     while True:
         best, best_gain = None, 0.0
         for i, ws in enumerate(stems):
-            if i in chosen or used + sizes[i] > budget_chars:
+            if i in chosen or used + sizes[i] > budget:
                 continue
             gain = sum(weight[w] for w in ws - covered) / sizes[i]
             if gain > best_gain:

@@ -26,8 +26,9 @@ class DraftOptions(BaseModel):
     max_tokens: int = 600
     temperature: float = 0.1
     concurrency: int = 1
-    # Transcript tokens the model reads per item; longer items are condensed first (pipelines/condense.py).
-    # 4400 tokens is ~20 minutes of talk: two map calls and a reduce. 0 = read everything.
+    # Transcript tokens the model reads per item (its own count); longer items are condensed first
+    # (pipelines/condense.py). 4400 tokens is 10–15 minutes of talk and one call of the embedded model
+    # (~80 s of prefill on 2 cores). 0 = read everything (map-reduce over as many calls as it takes).
     item_token_budget: int = 4400
 
 

@@ -1,6 +1,7 @@
 """Long items: what the language model reads (pipelines/condense.py) and map-reduce over it."""
 
 import json
+import math
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
@@ -107,3 +108,40 @@ def test_a_zero_budget_reads_everything():
     model.seen = []
     LLMDrafter(DraftOptions(backend="llama-cpp", item_token_budget=0), MEETING, model=model).draft_item(transcript, segment)
     assert all(f"[{i}]" in "".join(model.seen) for i in range(len(transcript.segments)))
+
+
+class CountingChat(RecordingChat):
+    """A fake model that knows its context and counts tokens, as the embedded llama.cpp model does."""
+
+    n_ctx: int = 6144
+
+    def count_tokens(self, text: str) -> int:
+        return math.ceil(len(text) / 2.5)
+
+
+def test_an_item_within_the_models_context_is_drafted_in_one_call_that_fits():
+    transcript, segment = long_item(rounds=150, new_matters=True)
+    model = CountingChat(responses=[_reply("Mötet diskuterade skolans ekonomi, lokaler och elevhälsa.")])
+    model.seen = []
+    options = DraftOptions(backend="llama-cpp", item_token_budget=3000, max_tokens=600)
+    drafter = LLMDrafter(options, MEETING, model=model)
+    draft = drafter.draft_item(transcript, segment)
+
+    assert 3000 < drafter.call_tokens < 6144 - 600 - 1000  # the instructions and the answer take the rest
+    assert len(model.seen) == 1  # no map-reduce, no reduce call
+    assert model.count_tokens(model.seen[0]) + options.max_tokens <= model.n_ctx
+    assert model.count_tokens(model.seen[0]) > 1800 + 2500  # and it was filled with talk, up to the budget
+    assert any(f.startswith("Lång punkt") for f in draft.flags)
+
+
+def test_reading_everything_splits_into_calls_that_each_fit_the_context():
+    transcript, segment = long_item(rounds=150, new_matters=True)
+    model = CountingChat(responses=[_reply("Skolans ekonomi diskuterades.")] * 20)
+    model.seen = []
+    options = DraftOptions(backend="llama-cpp", item_token_budget=0, max_tokens=600)
+    LLMDrafter(options, MEETING, model=model).draft_item(transcript, segment)
+
+    maps = model.seen[:-1]  # the last call is the reduce
+    assert len(maps) >= 3
+    assert all(model.count_tokens(m) + options.max_tokens <= model.n_ctx for m in maps)
+    assert all(f"[{i}]" in "".join(maps) for i in range(len(transcript.segments)))
