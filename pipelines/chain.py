@@ -48,6 +48,7 @@ class DraftOutput(BaseModel):
     summary: str
     decisions: list[DraftedDecision] = Field(default_factory=list)
     speakers_mentioned: list[str] = Field(default_factory=list)
+    truncated: bool = Field(default=False, exclude=True)  # cut off at max_tokens and closed by us
 
     @field_validator("summary")
     @classmethod
@@ -84,16 +85,59 @@ def parse_output(text: str) -> DraftOutput:
     """Strict: raises ValueError on anything that is not one valid JSON object of the right shape.
     (LangChain's JsonOutputParser returned {} on malformed text; we validate ourselves.)"""
     cleaned = re.sub(r"^```(?:json)?\s*|\s*```$", "", text.strip())
+    truncated = False
     try:
         data = json.loads(cleaned)
     except json.JSONDecodeError as e:
-        raise ValueError(f"ogiltig JSON: {e.msg} (tecken {e.pos})") from None
+        closed = close_truncated_json(cleaned)
+        if closed is None:
+            raise ValueError(f"ogiltig JSON: {e.msg} (tecken {e.pos})") from None
+        data, truncated = json.loads(closed), True
     if not isinstance(data, dict):
         raise ValueError("svaret är inte ett JSON-objekt")
     try:
-        return DraftOutput.model_validate(data)
+        output = DraftOutput.model_validate(data)
+        output.truncated = output.truncated or truncated
+        return output
     except ValidationError as e:
         raise ValueError("; ".join(f"{'.'.join(map(str, x['loc']))}: {x['msg']}" for x in e.errors())) from None
+
+
+def close_truncated_json(text: str) -> str | None:
+    """A JSON object the model was cut off in (max_tokens), closed after its last complete value: the
+    summary and the decisions written so far are kept instead of a second, equally long call."""
+    if not text.startswith("{"):
+        return None
+    stack: list[str] = []
+    cuts: list[tuple[int, str]] = []  # (end of a complete value, the brackets still open there)
+    in_string = escaped = False
+    for i, ch in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+                cuts.append((i + 1, "".join(reversed(stack))))  # a key here is not valid JSON: tried, skipped
+            continue
+        if ch == '"':
+            in_string = True
+        elif ch in "{[":
+            stack.append("}" if ch == "{" else "]")
+        elif ch in "}]":
+            if not stack or stack.pop() != ch:
+                return None
+            if stack:
+                cuts.append((i + 1, "".join(reversed(stack))))
+    for end, closers in reversed(cuts):
+        candidate = text[:end].rstrip().rstrip(",") + closers
+        try:
+            json.loads(candidate)
+            return candidate
+        except json.JSONDecodeError:
+            continue
+    return None
 
 
 # --- prompts as data ---------------------------------------------------------------------------------
@@ -369,6 +413,9 @@ class LLMDrafter:
         except Exception as e:  # endpoint down, model crashed: the run goes on, the item is flagged
             return self._fallback(transcript, segment, f"Språkmodellen kunde inte användas ({type(e).__name__}: {e}).")
         decisions, flags = ground(output, segs, self.meeting, segment.title)
+        if output.truncated:
+            flags.append("Språkmodellens svar nådde längdgränsen och avslutades efter det sista hela beslutet "
+                         "– kontrollera att inget saknas.")
         if len(read) < len(segs):
             share = sum(len(segs[i].text) for i in read) / max(1, sum(len(s.text) for s in segs))
             flags.append(f"Lång punkt: sammanfattningen bygger på ett urval ({share:.0%} av talet – beslutstal, "
@@ -396,7 +443,8 @@ class LLMDrafter:
         summary = parse_output(text).summary
         decisions = [d for p in partials for d in p.decisions]
         speakers = list(dict.fromkeys(n for p in partials for n in p.speakers_mentioned))
-        return DraftOutput(summary=summary, decisions=decisions, speakers_mentioned=speakers)
+        return DraftOutput(summary=summary, decisions=decisions, speakers_mentioned=speakers,
+                           truncated=any(p.truncated for p in partials))
 
     def _fallback(self, transcript: Transcript, segment: Segment, reason: str) -> ItemDraft:
         item = draft_rules.draft_item(self.meeting, transcript, segment)

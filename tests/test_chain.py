@@ -66,6 +66,20 @@ def test_garbage_twice_gives_flagged_fallback_with_spoken_decisions():
         ("att skriva under samarbetsavtalet för traineeprogrammet", "decided", 34.0)]
 
 
+def test_an_answer_cut_off_at_the_length_limit_keeps_what_was_complete():
+    cut = GOOD[:GOOD.index('"speakers_mentioned"') + 25]  # inside the speaker list
+    assert parse_output(cut).decisions[0].evidence == [3] and parse_output(cut).truncated
+    assert parse_output(GOOD[:GOOD.index('"kind"') - 2]).decisions[0].text.startswith("att skriva under")
+    assert parse_output('{"summary": "Avtalet diskuterades.", "decisions": [{"te').decisions == []
+    assert parse_output('{"summary": "Citat: \\"ja\\" sa hon.", "dec').summary == 'Citat: "ja" sa hon.'
+
+    draft = fake_drafter(cut, "skulle inte behövas").draft_item(*item())
+    assert "reserv" not in draft.drafter  # no second call, no fallback
+    assert draft.summary.startswith("Anna Berg redogjorde")
+    assert [d.text for d in draft.decisions] == ["att skriva under samarbetsavtalet för traineeprogrammet"]
+    assert draft.needs_review and any("längdgränsen" in f for f in draft.flags)
+
+
 def test_invented_decision_is_dropped_and_missed_spoken_decision_added():
     invented = json.dumps({
         "summary": "Avtalet diskuterades av mötet i detalj.",
