@@ -45,7 +45,7 @@ def register(app: typer.Typer) -> None:
         llm_model: str | None = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-kompatibel endpoint (nyckel i OPENAI_API_KEY)."),
         archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
-        item_tokens: int = typer.Option(4400, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, ~20 min tal); längre punkter kortas till det centrala. 0 = allt."),
+        item_tokens: int = typer.Option(4400, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, 10–15 min tal); längre punkter kortas till det centrala. 0 = allt."),
         asr: str = typer.Option("faster-whisper", "--asr", help="faster-whisper | openai-whisper"),
         whisper_model: Path | None = typer.Option(None, "--whisper-model", help="Annan Whisper-modell i CTranslate2-format (t.ex. KB-Whisper)."),
         beam_size: int = typer.Option(5, "--beam-size"),
