@@ -25,7 +25,7 @@ from . import draft_rules
 from .condense import condense, line_chars
 from .decisions import classify, find_spoken_decisions, support, tidy_clause
 from .models import Decision, DecisionKind, Evidence, ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
-from .text import content_stems, normalize
+from .text import content_stems, normalize, split_sentences
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
@@ -34,6 +34,7 @@ SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim 
 SEGMENT_TOKEN_BUDGET = 2200
 CHARS_PER_TOKEN = 3  # estimate for uncounted models; Swedish transcripts run ~2.3 with Qwen's tokenizer
 PROMPT_MARGIN = 160  # chat-template tokens around the messages, and slack
+SUMMARY_MAX_CHARS = 600  # the schema's maxLength: a summary this long was cut off by the grammar
 
 
 class DraftedDecision(BaseModel):
@@ -53,7 +54,7 @@ class DraftOutput(BaseModel):
     @field_validator("summary")
     @classmethod
     def _strip(cls, v: str) -> str:
-        return re.sub(r"\s+", " ", v).strip()
+        return without_repeats(re.sub(r"\s+", " ", v).strip())
 
 
 def json_schema() -> dict:
@@ -61,7 +62,7 @@ def json_schema() -> dict:
     return {
         "type": "object",
         "properties": {
-            "summary": {"type": "string", "maxLength": 600},
+            "summary": {"type": "string", "maxLength": SUMMARY_MAX_CHARS},
             "decisions": {
                 "type": "array",
                 "maxItems": 8,  # bounded output: a truncated JSON answer is a lost draft
@@ -79,6 +80,20 @@ def json_schema() -> dict:
         },
         "required": ["summary", "decisions", "speakers_mentioned"],
     }
+
+
+def without_repeats(summary: str) -> str:
+    """A small model can loop ("Avtalet har gått ut. Avtalet har gått ut. …") until the length limit:
+    each sentence once, and a sentence cut off at the limit dropped when whole ones remain."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for sentence in split_sentences(summary):
+        if normalize(sentence) not in seen:
+            seen.add(normalize(sentence))
+            kept.append(sentence)
+    if len(summary) >= SUMMARY_MAX_CHARS and len(kept) > 1 and not kept[-1].endswith((".", "!", "?")):
+        kept.pop()
+    return " ".join(kept)
 
 
 def parse_output(text: str) -> DraftOutput:

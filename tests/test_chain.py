@@ -80,6 +80,13 @@ def test_an_answer_cut_off_at_the_length_limit_keeps_what_was_complete():
     assert draft.needs_review and any("längdgränsen" in f for f in draft.flags)
 
 
+def test_a_summary_caught_in_a_loop_says_each_sentence_once():
+    looped = "Avtalet har gått ut. Ett nytt avtal ska skrivas under. " + "Avtalet har gått ut. " * 30
+    answer = json.dumps({"summary": looped[:600], "decisions": [], "speakers_mentioned": []}, ensure_ascii=False)
+    assert parse_output(answer).summary == "Avtalet har gått ut. Ett nytt avtal ska skrivas under."
+    assert parse_output(GOOD).summary == json.loads(GOOD)["summary"]  # a summary without repeats is untouched
+
+
 def test_invented_decision_is_dropped_and_missed_spoken_decision_added():
     invented = json.dumps({
         "summary": "Avtalet diskuterades av mötet i detalj.",
