@@ -25,12 +25,14 @@ def item_segments(transcript: Transcript, segment: Segment) -> list[TranscriptSe
 
 def extractive_summary(segments: list[TranscriptSegment], max_words: int = SUMMARY_WORDS) -> str:
     chosen: list[str] = []
+    seen: set[str] = set()  # a sentence said again (or heard again by Whisper) is summarised once
     count = 0
     for seg in segments:
         for sentence in split_sentences(seg.text):
             norm = normalize(sentence)
-            if find_cue(sentence) or re.search(r"\bbeslut|\bbordl", norm) or len(norm.split()) < 4:
+            if find_cue(sentence) or re.search(r"\bbeslut|\bbordl", norm) or len(norm.split()) < 4 or norm in seen:
                 continue  # transitions and decisions are not the summary
+            seen.add(norm)
             chosen.append(sentence)
             count += len(sentence.split())
             if count >= max_words:

@@ -87,6 +87,13 @@ def test_a_summary_caught_in_a_loop_says_each_sentence_once():
     assert parse_output(GOOD).summary == json.loads(GOOD)["summary"]  # a summary without repeats is untouched
 
 
+def test_the_fallback_summary_says_each_sentence_once():
+    said_twice = [LINES[0], *LINES[1:3], *[(s + 20, e + 20, t) for s, e, t in LINES[1:3]], (54.0, 60.0, LINES[3][2])]
+    draft = fake_drafter("inget json", "inget json").draft_item(*item(said_twice))
+    assert "reserv" in draft.drafter
+    assert draft.summary.count("Karl Holm undrade") == 1 and draft.summary.count("Anna Berg berättade") == 1
+
+
 def test_invented_decision_is_dropped_and_missed_spoken_decision_added():
     invented = json.dumps({
         "summary": "Avtalet diskuterades av mötet i detalj.",
