@@ -16,6 +16,8 @@ say() { printf '\n== %s\n' "$*"; }
 DEB=(ffmpeg libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
 # Tests also speak Swedish test clips and drive a real browser.
 [[ $WITH_TEST == 1 ]] && DEB+=(chromium espeak-ng)
+# llama-cpp-python is compiled here once (below); machines of this kind come with a compiler, others may not.
+command -v g++ >/dev/null 2>&1 || DEB+=(g++ make)
 missing=()
 for p in "${DEB[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
