@@ -108,7 +108,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
-    """The runner's redraft goes through pipelines.run.redraft_item (rule drafter) out of process."""
+    """The runner's redraft goes through pipelines.run.redraft_item (the embedded model) out of process."""
     from pathlib import Path
 
     from pipelines.models import Protocol
@@ -124,4 +124,4 @@ def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
         runner.stop()
     assert item.number == 2 and item.title == protocol.item(2).title
     assert [d.text for d in item.decisions] == ["att notera informationen"]
-    assert "budgeten" in item.summary
+    assert "budget" in item.summary.lower()  # the model may start its sentence with it
