@@ -13,6 +13,7 @@ PROMPT_WORDS = ("Kommundirektörerna diskuterade traineeprogrammet, samarbetsavt
 
 
 def _llama_speed(model_path: str, threads: int, decode_tokens: int = 96) -> dict:
+    import llama_cpp
     from llama_cpp import Llama
 
     llm = Llama(model_path=model_path, n_ctx=4096, n_threads=threads, n_batch=256, verbose=False)
@@ -26,9 +27,9 @@ def _llama_speed(model_path: str, threads: int, decode_tokens: int = 96) -> dict
                                 logit_bias={llm.token_eos(): -1e9})  # decode the full count
     total = time.perf_counter() - t0
     n = out["usage"]["completion_tokens"]
-    import llama_cpp  # which instruction sets this build of llama.cpp uses (the install builds for the CPU)
-
-    features = [f.split("=")[0].split(":")[-1].strip() for f in llama_cpp.llama_print_system_info().decode().split("|") if "= 1" in f]
+    # Which instruction sets this build of llama.cpp uses (the install builds it for the CPU).
+    info = llama_cpp.llama_print_system_info().decode()
+    features = [f.split("=")[0].split(":")[-1].strip() for f in info.split("|") if "= 1" in f]
     return {"llama_cpu_features": features, "prompt_tokens": len(prompt), "prefill_tps": round(len(prompt) / prefill, 1),
             "decode_tps": round((n - 1) / max(total - prefill, 1e-6), 2)}
 

@@ -344,14 +344,13 @@ class LLMDrafter:
         # llama.cpp in-process is serial; remote endpoints can take several items at once.
         self.concurrent = options.backend == "openai"
 
-    # The prompt's variables for one item.
-    def _inputs(self, segment: Segment, segs: list[TranscriptSegment], indices: list[int]) -> dict:
-        m = self.meeting
+    # The prompt's variables for one item: `lines` are its numbered transcript segments (format_segments).
+    def _inputs(self, number: int, title: str, lines: str) -> dict:
         return {
-            "attendees": ", ".join(p.label() for p in m.attendees) or "okänd",
-            "number": segment.number,
-            "title": segment.title,
-            "segments": format_segments(segs, indices),
+            "attendees": ", ".join(p.label() for p in self.meeting.attendees) or "okänd",
+            "number": number,
+            "title": title,
+            "segments": lines,
         }
 
     def _parse(self, text: str, item_text: str) -> DraftOutput:
@@ -393,8 +392,7 @@ class LLMDrafter:
         count, context = getattr(self.model, "count_tokens", None), getattr(self.model, "n_ctx", None)
         if count is None or not context:
             return SEGMENT_TOKEN_BUDGET
-        empty = self.prompt.format_messages(attendees=", ".join(p.label() for p in self.meeting.attendees),
-                                            number=99, title="x" * 80, segments="")
+        empty = self.prompt.format_messages(**self._inputs(99, "x" * 80, ""))  # a long title, no talk
         overhead = sum(count(str(m.content)) + 4 for m in empty)
         return max(SEGMENT_TOKEN_BUDGET // 2, context - overhead - self.options.max_tokens - PROMPT_MARGIN)
 
@@ -420,7 +418,7 @@ class LLMDrafter:
             read = condense(segs, budget, keep=_DECISION_TALK, sizes=tokens) if budget else list(range(len(segs)))
             chunks = self._chunks(read, tokens)
             if len(chunks) == 1:
-                output = self._invoke(self._inputs(segment, segs, read))
+                output = self._invoke(self._inputs(segment.number, segment.title, format_segments(segs, read)))
             else:
                 output = self._map_reduce(segment, segs, chunks)
         except ValueError as e:
@@ -450,7 +448,8 @@ class LLMDrafter:
         )
 
     def _map_reduce(self, segment: Segment, segs: list[TranscriptSegment], chunks: list[list[int]]) -> DraftOutput:
-        partials = [self._invoke(self._inputs(segment, segs, part)) for part in chunks]
+        partials = [self._invoke(self._inputs(segment.number, segment.title, format_segments(segs, part)))
+                    for part in chunks]
         # Evidence indices are already item-global: each line was numbered by its place in the item.
         reduce_prompt = prompt_spec()["reduce"].format(
             title=segment.title, partials="\n".join(f"- {p.summary}" for p in partials))

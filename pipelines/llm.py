@@ -48,9 +48,9 @@ class LlamaCppChat(BaseChatModel):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
-    # System prompt and demonstrations (~1.5k tokens) + a chunk of ~2200 tokens estimated at 3 characters a
-    # token, which names and numbers exceed: 4096 overflowed on real protocol text (bench llm). KV cache
-    # at 8192: ~230 MB.
+    # System prompt and demonstrations take ~1.8k tokens and the answer up to max_tokens; the drafter fills
+    # the rest with transcript (LLMDrafter.call_tokens: ~5.7k at 8192). 4096 held too little of a long
+    # item. KV cache at 8192: ~230 MB.
     n_ctx: int = 8192
     threads: int = 2
     temperature: float = 0.1
