@@ -1,10 +1,12 @@
 """Segment a transcript by agenda item.
 
-Items are taken in order; some get no talk. The chair's transitions ("vi går vidare till punkt
-tre", "nästa ärende", "punkt fem gäller …") and the item's own words mark boundaries. A monotonic
-dynamic programme assigns every transcript segment to one item, rewarding an item's start where a
-transition cue names it, and each segment's words that overlap the item's title. Without an agenda
-the items are inferred from the chair's transitions.
+The chair's transitions ("vi går vidare till punkt tre", "nästa ärende", "punkt fem gäller …") and what is
+said mark boundaries. A dynamic programme assigns every transcript segment to one item, rewarding an
+item's start where a transition cue names it, and each segment whose content matches the item: its words
+against the title's (IDF-weighted stems), and sentence embeddings of the talk against the title, so an
+item is placed by its content when Whisper lost or garbled the chair's cue. Items are taken in agenda order
+unless the chair's numbered transitions take them in another order; an item the chair says "utgår" gets
+no talk. Without an agenda the items are inferred from the chair's transitions.
 """
 
 from __future__ import annotations
@@ -14,26 +16,37 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
+from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
-from .text import content_stems, normalize, to_number, words
+from .text import content_stems, heard_number, normalize, words
 
 # Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till").
 _TRANSITION = re.compile(
     r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga)|"
-    r"då (kommer|tar) vi|vi tar (nu )?(upp )?|över till|övergår till|sista punkten|"
-    r"(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:))"
+    r"då (kommer|tar) vi|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
+    r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
 )
 # Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
 # "tillpunkt nummer 7".
-_ITEM_REF = re.compile(r"(?:\b|(?<=till))(?:punkt|punkten|ärende|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)")
+_ITEM_REF = re.compile(
+    r"(?:\b|(?<=till))(?:punkt|punkten|ärende|ärendet|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
+)
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
+# "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
+_WITHDRAWN = re.compile(
+    r"(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
+    r"(?:har\s+)?(?:utgår|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
+)
 
-# Weights of the score. Tuned on the sample meeting; explicit numbered transitions dominate.
+# Weights of the score, tuned on the development split of the corpus (samples/corpus, splits.yaml).
 W_NUMBER_AND_TRANSITION = 4.0
 W_NUMBER = 2.0
 W_TRANSITION = 1.0
 W_TITLE_AT_START = 2.5
 W_CONTENT = 0.6
+W_EMBEDDING = 0.35  # per segment, on similarity above the segment's mean over items, in units of its spread
 SKIP_PENALTY = 0.4
 START_COST = 1.0  # a start needs evidence: an unsupported start costs more than skipping an item
 
@@ -52,13 +65,13 @@ def find_cue(text: str, following: str = "") -> Cue | None:
     number = None
     offset = None
     for m in _ITEM_REF.finditer(norm):
-        n = to_number(m.group(1))
+        n = heard_number(m.group(1))
         if n is not None:
             number, offset = n, m.start()
             break
     if number is None and following and _DANGLING.search(norm):
         first = words(following)[:1]
-        number = to_number(first[0]) if first else None
+        number = heard_number(first[0]) if first else None
         if number is not None:
             offset = _DANGLING.search(norm).start()
     t = _TRANSITION.search(norm)
@@ -67,6 +80,17 @@ def find_cue(text: str, following: str = "") -> Cue | None:
     if t is not None and (offset is None or t.start() < offset):
         offset = t.start()
     return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+
+
+def withdrawn_items(segs: list[TranscriptSegment]) -> set[int]:
+    """Numbers of the items the chair takes off the agenda ("punkt sex utgår")."""
+    found = set()
+    for s in segs:
+        for m in _WITHDRAWN.finditer(normalize(s.text)):
+            n = heard_number(m.group(1))
+            if n is not None:
+                found.add(n)
+    return found
 
 
 def _cues(segs: list[TranscriptSegment]) -> list[Cue | None]:
@@ -91,17 +115,17 @@ class _TitleIndex:
         return sum(self.idf[s] for s in found) / total
 
 
-def _start_score(cue: Cue | None, title_score: float, k: int) -> tuple[float, float]:
-    """Reward for item k starting at a segment, and the confidence that reward implies."""
+def _start_score(cue: Cue | None, title_score: float, number: int) -> tuple[float, float]:
+    """Reward for the item numbered `number` starting at a segment, and the confidence it implies."""
     score, confidence = 0.0, 0.15
     if cue is not None:
-        if cue.number == k + 1 and cue.transition:
+        if cue.number == number and cue.transition:
             score, confidence = W_NUMBER_AND_TRANSITION, 0.9
-        elif cue.number == k + 1:
+        elif cue.number == number:
             score, confidence = W_NUMBER, 0.75
         elif cue.transition and cue.number is None:
             score, confidence = W_TRANSITION, 0.45
-        elif cue.number is not None:  # names another item: evidence against k starting here
+        elif cue.number is not None:  # names another item: evidence against this one starting here
             score = -W_NUMBER
     score += W_TITLE_AT_START * title_score - START_COST
     if title_score >= 0.5:
@@ -109,7 +133,79 @@ def _start_score(cue: Cue | None, title_score: float, k: int) -> tuple[float, fl
     return score, confidence
 
 
-def segment_by_agenda(transcript: Transcript, items: list[AgendaItem]) -> Segmentation:
+def _embedding_scores(segs: list[TranscriptSegment], items: list[AgendaItem], similarity: Similarity) -> np.ndarray:
+    """How much more each stretch of talk resembles one title than the others, in units of the meeting's
+    spread: a segment with its neighbours, embedded, against every title."""
+    passages = []
+    for i in range(len(segs)):
+        text = " ".join(s.text for s in segs[max(0, i - 1): i + 2])
+        passages.append(" ".join(text.split()[:80]))
+    sim = np.asarray(similarity([it.title for it in items], passages), dtype=np.float64)
+    centered = sim - sim.mean(axis=1, keepdims=True)
+    spread = float(centered.std()) or 1.0
+    return np.clip(centered / spread, -2.0, 3.0)
+
+
+def _discussion_orders(items: list[AgendaItem], cues: list[Cue | None], withdrawn: set[int]) -> list[list[int]]:
+    """Agenda order, and the order the chair's numbered transitions took the items in where it differs
+    ("vi tar punkt sex före punkt fem"); items without such a cue keep their place after their agenda
+    predecessor."""
+    agenda = list(range(len(items)))
+    index = {it.number: k for k, it in enumerate(items)}
+    first_seen: dict[int, int] = {}
+    for i, cue in enumerate(cues):
+        if cue and cue.transition and cue.number in index and cue.number not in withdrawn:
+            first_seen.setdefault(cue.number, i)
+    cued = sorted(first_seen, key=first_seen.__getitem__)
+    if cued == sorted(cued):
+        return [agenda]
+    order = [index[n] for n in cued]
+    for k, item in enumerate(items):
+        if item.number not in first_seen:
+            order.insert(order.index(k - 1) + 1 if k else 0, k)
+    return [agenda, order]
+
+
+def _best_path(content: np.ndarray, start: list[list[tuple[float, float]]], order: list[int]) -> tuple[float, list[int]]:
+    """Monotonic assignment of segments to items taken in `order`: (score, item index per segment)."""
+    n, K = content.shape[0], len(order)
+    neg = float("-inf")
+    best = [[neg] * K for _ in range(n)]
+    back: list[list[int]] = [[-1] * K for _ in range(n)]
+    for j, k in enumerate(order):
+        # Talk before the first announcement belongs to the first item ("Välkomna …").
+        best[0][j] = content[0][k] + (start[0][k][0] if j else 0.0) - SKIP_PENALTY * j
+        back[0][j] = j
+    for i in range(1, n):
+        # Running max over earlier items makes each row O(K).
+        run_best, run_arg = neg, -1
+        for j, k in enumerate(order):
+            stay = best[i - 1][j]
+            move = run_best + start[i][k][0] if run_arg >= 0 else neg
+            if stay >= move:
+                best[i][j], back[i][j] = stay + content[i][k], j
+            else:
+                best[i][j], back[i][j] = move + content[i][k], run_arg
+            # Jumping from j to a later item skips the ones between; keep the penalty in the running value.
+            candidate = best[i - 1][j]
+            run_best = run_best - SKIP_PENALTY if run_arg >= 0 else neg
+            if candidate > run_best:
+                run_best, run_arg = candidate, j
+    # Talk after the last announcement belongs to the last discussed item; pick the best end state.
+    j = max(range(K), key=lambda jj: best[n - 1][jj])
+    score = best[n - 1][j]
+    assignment = [0] * n
+    for i in range(n - 1, -1, -1):
+        assignment[i] = order[j]
+        j = back[i][j]
+    return score, assignment
+
+
+def segment_by_agenda(
+    transcript: Transcript, items: list[AgendaItem], similarity: Similarity | None = e5_similarity
+) -> Segmentation:
+    """Assign every transcript segment to an agenda item. `similarity` embeds talk against titles
+    (None: words only)."""
     segs = transcript.segments
     if not items:
         return infer_items(transcript)
@@ -120,40 +216,23 @@ def segment_by_agenda(transcript: Transcript, items: list[AgendaItem]) -> Segmen
         )
     index = _TitleIndex(items)
     cues = _cues(segs)
+    withdrawn = withdrawn_items(segs)
     # A transition often names the item in the next few seconds: look at a segment and its successor.
     window_text = [s.text + " " + (segs[i + 1].text if i + 1 < len(segs) else "") for i, s in enumerate(segs)]
     n, K = len(segs), len(items)
-    content = [[W_CONTENT * index.score(segs[i].text, k) for k in range(K)] for i in range(n)]
-    start = [[_start_score(cues[i], index.score(window_text[i], k), k) for k in range(K)] for i in range(n)]
-
-    neg = float("-inf")
-    best = [[neg] * K for _ in range(n)]
-    back: list[list[int]] = [[-1] * K for _ in range(n)]
-    for k in range(K):
-        # Talk before the first announcement belongs to the first item ("Välkomna …").
-        best[0][k] = content[0][k] + (start[0][k][0] if k else 0.0) - SKIP_PENALTY * k
-        back[0][k] = k
-    for i in range(1, n):
-        # Running max over earlier items makes each row O(K).
-        run_best, run_arg = neg, -1
-        for k in range(K):
-            stay = best[i - 1][k]
-            move = run_best + start[i][k][0] if run_arg >= 0 else neg
-            if stay >= move:
-                best[i][k], back[i][k] = stay + content[i][k], k
-            else:
-                best[i][k], back[i][k] = move + content[i][k], run_arg
-            # Jumping from j to k skips k-j-1 items; keep the penalty in the running value.
-            candidate = best[i - 1][k]
-            run_best = run_best - SKIP_PENALTY if run_arg >= 0 else neg
-            if candidate > run_best:
-                run_best, run_arg = candidate, k
-    # Talk after the last announcement belongs to the last discussed item; pick the best end state.
-    k = max(range(K), key=lambda kk: best[n - 1][kk])
-    assignment = [0] * n
-    for i in range(n - 1, -1, -1):
-        assignment[i] = k
-        k = back[i][k]
+    content = np.array([[W_CONTENT * index.score(segs[i].text, k) for k in range(K)] for i in range(n)])
+    if similarity is not None:
+        content += W_EMBEDDING * _embedding_scores(segs, items, similarity)
+    start = [
+        [
+            (float("-inf"), 0.0) if items[k].number in withdrawn
+            else _start_score(cues[i], index.score(window_text[i], k), items[k].number)
+            for k in range(K)
+        ]
+        for i in range(n)
+    ]
+    paths = [_best_path(content, start, order) for order in _discussion_orders(items, cues, withdrawn)]
+    _, assignment = max(paths, key=lambda p: p[0])
     return _to_segmentation(transcript, items, assignment, cues, start, method="agenda-dp")
 
 
@@ -190,7 +269,7 @@ def _to_segmentation(transcript, items, assignment, cues, start, method) -> Segm
             )
         )
     # Items are contiguous: each ends where the next discussed item starts.
-    talked = [s for s in out if s.start is not None]
+    talked = sorted((s for s in out if s.start is not None), key=lambda s: s.start)
     for cur, nxt in zip(talked, talked[1:]):
         cur.end = nxt.start
     if talked:

@@ -31,7 +31,10 @@ NUMBER_WORDS = {
     "arton": 18, "artonde": 18,
     "nitton": 19, "nittonde": 19,
     "tjugo": 20, "tjugonde": 20,
+    "trettio": 30, "fyrtio": 40, "femtio": 50,
 }
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50}
+_UNITS = {"ett": 1, "en": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8, "nio": 9}
 
 # Words too common in meeting talk to say anything about which item is discussed.
 STOPWORDS = set(
@@ -66,7 +69,31 @@ def content_stems(text: str) -> list[str]:
 def to_number(token: str) -> int | None:
     if token.isdigit():
         return int(token)
-    return NUMBER_WORDS.get(token)
+    if token in NUMBER_WORDS:
+        return NUMBER_WORDS[token]
+    for tens, value in _TENS.items():  # "tjugotvå"
+        if token.startswith(tens) and token[len(tens):] in _UNITS:
+            return value + _UNITS[token[len(tens):]]
+    return None
+
+
+# Number words long enough to be recognised at the start of a longer word.
+_PREFIXES = sorted((w for w in NUMBER_WORDS if len(w) >= 3), key=len, reverse=True)
+
+
+def heard_number(token: str) -> int | None:
+    """A number as Whisper writes it after "punkt": "5", "fem", "femte", and glued or misheard forms that
+    begin with the number word ("femjäl" for "fem gäller", "sjuan", "2:a")."""
+    n = to_number(token)
+    if n is not None:
+        return n
+    digits = re.match(r"(\d+)(?::?[ae])?$", token)
+    if digits:
+        return int(digits.group(1))
+    for word in _PREFIXES:
+        if token.startswith(word) and len(token) - len(word) <= 4:
+            return NUMBER_WORDS[word]
+    return None
 
 
 def split_sentences(text: str) -> list[str]:
