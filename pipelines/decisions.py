@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from rapidfuzz import fuzz
 
 from .models import Decision, DecisionKind, Evidence, TranscriptSegment
-from .text import content_stems, normalize
+from .text import content_stems, normalize, split_sentences
 
 # "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …".
 # Whisper sometimes writes "beslutar" as "besluta"/"beslutade"; accept the family.
@@ -49,6 +53,29 @@ def tidy_clause(clause: str) -> str:
     return "att" + clause[3:]
 
 
+STANDARD_CLAUSES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "standard_clauses.yaml"
+STANDARD = 90  # rapidfuzz ratio above which a spoken clause is written as the protocol's standard clause
+
+
+@lru_cache(maxsize=1)
+def standard_clauses() -> tuple[str, ...]:
+    return tuple(yaml.safe_load(STANDARD_CLAUSES_FILE.read_text(encoding="utf-8"))["clauses"])
+
+
+def standardise(clause: str, standard: Iterable[str] = ()) -> str:
+    """The protocol's own wording of a clause Whisper heard almost right ("att borde lägga ärendet till
+    nästa möte" → "att bordlägga ärendet till nästa möte"): only when the two are nearly the same string
+    with the same numbers, so nothing is added that was not said."""
+    best, best_ratio = clause, 0.0
+    for candidate in (*standard, *standard_clauses()):
+        if re.findall(r"\d+", candidate) != re.findall(r"\d+", clause):
+            continue
+        ratio = fuzz.ratio(clause, candidate)
+        if ratio >= STANDARD and ratio > best_ratio:
+            best, best_ratio = candidate, ratio
+    return best
+
+
 RESTATED = 88  # rapidfuzz ratio above which two clauses of one item are the same decision said again
 
 
@@ -60,32 +87,121 @@ def restates(clause: str, earlier: Decision) -> bool:
     return clause == earlier.text or fuzz.ratio(clause, earlier.text) >= RESTATED
 
 
-def find_spoken_decisions(segments: Iterable[TranscriptSegment]) -> list[Decision]:
-    """Every explicit decision sentence of one item, with the segments it was spoken in as evidence:
-    a decision restated later in the item is one decision with each moment it was said."""
+# "Förslaget är att …", "jag föreslår att vi …", "förvaltningen föreslår att …", "det föreslås att …".
+_PROPOSAL = re.compile(
+    r"(?:\b(?:mitt|ordförandens|förvaltningens|arbetsutskottets|utskottets|presidiets|beredningens)\s+)?"
+    r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?\s+(?:är|lyder|blir)|"
+    r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+föreslår|"
+    r"\bföreslås)\s+(?:alltså\s+|därför\s+|mötet\s+|nämnden\s+)?(att\s+[^.!?]+)"
+)
+# The chair closing on the proposal: "Då är det beslutat.", "Vi gör så.", "… beslutar i enlighet med förslaget".
+_ACCEPT = re.compile(
+    r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
+    r"(?:då |så )?gör vi så|vi gör så|det blir så|"
+    r"(?:beslutar|beslutas|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
+    r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b)"
+)
+# "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
+_ASK = re.compile(
+    r"\b(?:kan|får jag fråga om|ska) (?:mötet|vi|nämnden|styrelsen|utskottet|gruppen|fullmäktige)\s+"
+    r"(?:besluta|bifalla|godkänna|anta|ställa sig bakom|göra så|gå på)\b[^?]*\?"
+)
+_YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
+# Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
+_HEDGE = re.compile(r"\b(?:borde|kanske|skulle|kunde|ifall|innan|eventuellt|möjligen|funderar|inte|om (?:vi|mötet|nämnden|man))\b")
+_IRREGULAR = {"ger": "ge", "tar": "ta", "antar": "anta", "går": "gå", "får": "få", "gör": "göra", "ser": "se",
+              "avslår": "avslå", "står": "stå", "beslutar": "besluta"}
+
+
+def protocol_clause(clause: str) -> str:
+    """A proposal as spoken → the att-clause of a protocol: "att vi ger förvaltningen i uppdrag" →
+    "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
+    clause = tidy_clause(clause)
+    clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
+    m = re.match(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?(\w+)\b", clause)
+    if m:
+        verb = m.group(1)
+        if verb in _IRREGULAR:
+            inf = _IRREGULAR[verb]
+        elif verb.endswith("ar"):
+            inf = verb[:-1]
+        elif verb.endswith("er") and len(verb) > 3:
+            inf = verb[:-2] + "a"
+        else:
+            return clause
+        clause = "att " + inf + clause[m.end():]
+    return clause
+
+
+def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
+    return [(seg, normalize(sentence)) for seg in segments for sentence in split_sentences(seg.text)]
+
+
+def _hedged(sentence: str, match_start: int) -> bool:
+    """A hedge among the three words just before the decision verb governs it."""
+    verb = re.compile(r"beslut|beslöt|föresl").search(sentence, match_start)
+    before = sentence[: verb.start() if verb else match_start]
+    return bool(_HEDGE.search(" ".join(before.split()[-3:])))
+
+
+def find_spoken_decisions(segments: Iterable[TranscriptSegment], standard: Iterable[str] = ()) -> list[Decision]:
+    """Every decision of one item, with the segments it was spoken in as evidence: a decision the chair
+    states ("mötet beslutar att …"), and a proposal ("förslaget är att …") the chair closes on ("Kan mötet
+    besluta så? Ja.", "Då är det beslutat."). A decision restated later in the item is one decision with
+    each moment it was said; hedged talk ("vi borde kanske besluta att …") is not a decision. Clauses
+    nearly equal to a standard clause (`standard`, the archive's, and prompts/standard_clauses.yaml) take
+    its wording."""
+    standard = tuple(standard)
     found: list[Decision] = []
-    for seg in segments:
+    proposal: tuple[str, TranscriptSegment] | None = None
+
+    def add(clause: str, *segs: TranscriptSegment) -> None:
+        clause = standardise(protocol_clause(clause), standard)
+        if len(clause.split()) < 2:
+            return
+        unique = {s.id: s for s in segs}.values()
+        evidence = [Evidence(start=s.start, end=s.end, text=s.text.strip()) for s in unique]
+        same = next((d for d in found if restates(clause, d)), None)
+        if same is None:
+            found.append(Decision(text=clause, kind=classify(clause), evidence=evidence))
+            return
+        for e in evidence:
+            if all(x.start != e.start for x in same.evidence):
+                same.evidence.append(e)
+
+    sentences = _sentences(segments)
+    for n, (seg, text) in enumerate(sentences):
         if INJECTION.search(seg.text):
             continue
-        text = normalize(seg.text)
-        clauses: list[str] = [m.group(1) for m in _DECIDE.finditer(text)]
+        answered_yes = n + 1 < len(sentences) and bool(_YES.match(sentences[n + 1][1]))
+        m = _PROPOSAL.search(text)
+        if m and not _hedged(text, m.start()):
+            proposal = (m.group(1), seg)
+            if text.rstrip().endswith("?") and answered_yes:
+                add(m.group(1), seg, sentences[n + 1][0])
+            continue
+        for d in _DECIDE.finditer(text):
+            if _hedged(text, d.start()):
+                continue
+            if text.rstrip().endswith("?"):
+                if answered_yes:
+                    add(d.group(1), seg, sentences[n + 1][0])
+                else:
+                    proposal = (d.group(1), seg)
+                continue
+            add(d.group(1), seg)
+        if proposal is not None and _ACCEPT.search(text):
+            add(proposal[0], proposal[1], seg)
+            proposal = None
+        elif proposal is not None and _ASK.search(text) and answered_yes:
+            add(proposal[0], proposal[1], seg, sentences[n + 1][0])
+            proposal = None
         if _POSTPONE.search(text):
-            clauses.append("att bordlägga ärendet")
+            add("att bordlägga ärendet", seg)
         if _NOTE.search(text):
-            clauses.append("att notera informationen")
+            add("att notera informationen", seg)
         if _THANK.search(text):
-            clauses.append("att tacka för informationen")
-        for clause in clauses:
-            clause = tidy_clause(clause)
-            if len(clause.split()) < 2:
-                continue
-            evidence = Evidence(start=seg.start, end=seg.end, text=seg.text.strip())
-            same = next((d for d in found if restates(clause, d)), None)
-            if same is not None:
-                if all(e.start != seg.start for e in same.evidence):
-                    same.evidence.append(evidence)
-                continue
-            found.append(Decision(text=clause, kind=classify(clause), evidence=[evidence]))
+            add("att tacka för informationen", seg)
     return found
 
 

@@ -49,7 +49,7 @@ def test_whisper_base_mishearings_of_decision_words():
     ])
     assert [(d.text, d.kind) for d in found] == [
         ("att notera informationen", "noted"),  # said twice in the item: one decision, both moments
-        ("att borde lägga ärendet till nästa möte", "postponed"),
+        ("att bordlägga ärendet till nästa möte", "postponed"),  # the protocol's wording of what was heard
     ]
     assert [e.start for e in found[0].evidence] == [10, 70]
 
@@ -73,3 +73,42 @@ def test_a_restated_decision_is_one_decision_with_each_moment_it_was_said():
         "att ge förvaltningen i uppdrag att utreda simhallen",
     ]
     assert [e.start for e in found[0].evidence] == [10, 300, 600]
+
+
+# --- Decisions said in the many ways chairs say them ---------------------------------------------------
+
+def test_a_proposal_the_chair_closes_on_is_the_decision():
+    cases = [
+        ["Förslaget är att godkänna budgetuppföljningen.", "Kan mötet besluta så?", "Ja."],
+        ["Förvaltningen föreslår att godkänna budgetuppföljningen.", "Då är det beslutat."],
+        ["Jag föreslår att vi godkänner budgetuppföljningen.", "Vi gör så."],
+        ["Förslag till beslut är att godkänna budgetuppföljningen.", "Nämnden beslutar i enlighet med förslaget."],
+    ]
+    for lines in cases:
+        found = find_spoken_decisions([seg(i, text, 10.0 * i) for i, text in enumerate(lines)])
+        assert [(d.text, d.kind) for d in found] == [("att godkänna budgetuppföljningen", "decided")], lines
+        assert found[0].evidence[0].start == 0.0 and found[0].evidence[-1].start == 10.0 * (len(lines) - 1)
+
+
+def test_a_question_answered_yes_in_the_same_segment():
+    found = find_spoken_decisions([seg(0, "Ska vi besluta att anta riktlinjerna för distansarbete? Ja.", 5)])
+    assert [d.text for d in found] == ["att anta riktlinjerna för distansarbete"]
+
+
+def test_talk_that_sounds_like_a_decision_is_not_one():
+    found = find_spoken_decisions([
+        seg(0, "Vi borde kanske besluta att bygga en ny simhall någon gång.", 0),
+        seg(1, "Innan vi beslutar att sälja marken vill jag höra förvaltningen.", 10),
+        seg(2, "Förslaget är att ge förvaltningen i uppdrag att utreda frågan.", 20),  # never closed on
+        seg(3, "Vi får återkomma till det.", 30),
+    ])
+    assert found == []
+
+
+def test_a_clause_heard_almost_right_takes_the_protocol_wording_and_keeps_what_was_heard():
+    found = find_spoken_decisions([seg(0, "Mötet beslutar att borde lägga ärendet till nästa möte.", 20)])
+    assert [(d.text, d.kind) for d in found] == [("att bordlägga ärendet till nästa möte", "postponed")]
+    assert "borde lägga" in found[0].evidence[0].text
+    # Different content is never replaced by a standard clause.
+    other = find_spoken_decisions([seg(0, "Mötet beslutar att bordlägga ärendet om markförsäljningen.", 20)])
+    assert other[0].text == "att bordlägga ärendet om markförsäljningen"
