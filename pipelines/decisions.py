@@ -205,6 +205,20 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], standard: Itera
     return found
 
 
+# The chair's words for a decision taken, when not the literal "mötet beslutar att".
+_DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall|fastställ|uppdra|bordl|borde lägg")
+
+
+def is_decision_talk(text: str) -> bool:
+    """Whether a segment says a decision was taken: decision words that no hedge governs, not a question
+    and not a proposal still waiting for the chair ("vi borde kanske besluta att …", "Förslaget är att …")."""
+    for sentence in split_sentences(normalize(text)):
+        m = _DECISION_TALK.search(sentence)
+        if m and not _hedged(sentence, m.start()) and not sentence.endswith("?") and not _PROPOSAL.search(sentence):
+            return True
+    return False
+
+
 def support(clause: str, segments: list[TranscriptSegment]) -> tuple[float, TranscriptSegment | None]:
     """How well the transcript supports a drafted clause: best fuzzy match against a segment (0..1)."""
     target = normalize(tidy_clause(clause))[4:]

@@ -112,3 +112,13 @@ def test_a_clause_heard_almost_right_takes_the_protocol_wording_and_keeps_what_w
     # Different content is never replaced by a standard clause.
     other = find_spoken_decisions([seg(0, "Mötet beslutar att bordlägga ärendet om markförsäljningen.", 20)])
     assert other[0].text == "att bordlägga ärendet om markförsäljningen"
+
+
+def test_decision_talk_excludes_hedges_questions_and_open_proposals():
+    from pipelines.decisions import is_decision_talk
+
+    assert is_decision_talk("Då är vi överens om att godkänna avtalet.")
+    assert is_decision_talk("Mötet beslutar att borde lägga ärendet.")
+    assert not is_decision_talk("Vi borde kanske besluta att bygga en simhall.")
+    assert not is_decision_talk("Ska vi besluta att bygga en simhall?")
+    assert not is_decision_talk("Förslaget är att ge förvaltningen i uppdrag att utreda frågan.")
