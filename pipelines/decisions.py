@@ -76,6 +76,46 @@ def standardise(clause: str, standard: Iterable[str] = ()) -> str:
     return best
 
 
+VOCABULARY = 85  # rapidfuzz ratio above which a heard word is the card's word misheard
+
+
+def _vocabulary_terms(vocabulary: Iterable[str]) -> list[tuple[list[str], bool]]:
+    """(words, is a proper name): names as whole word sequences ("Anna Berg"), single-word names
+    ("Båstad"), and the long words of titles, which keep the clause's case."""
+    terms: list[tuple[list[str], bool]] = []
+    for entry in vocabulary:
+        tokens = entry.split()
+        if len(tokens) <= 3 and all(t[:1].isupper() for t in tokens):
+            terms.append((tokens, True))
+            if len(tokens) == 1:
+                continue
+        for k, t in enumerate(tokens):
+            if len(t) >= 6 and t.isalpha():
+                terms.append(([t], k > 0 and t[:1].isupper()))
+    return terms
+
+
+def correct_to_vocabulary(clause: str, vocabulary: Iterable[str]) -> str:
+    """Names and words of the meeting card, spelled as on the card where Whisper heard them nearly right
+    ("anna berj" → "Anna Berg", "traineprogrammet" → "traineeprogrammet"). Inflections are left alone: a
+    word that only adds or drops an ending ("budgeten" / "budget") is not a mishearing."""
+    tokens = clause.split()
+    for term, proper in _vocabulary_terms(vocabulary):
+        n = len(term)
+        wanted = " ".join(term)
+        for i in range(len(tokens) - n + 1):
+            heard = " ".join(tokens[i:i + n])
+            a, b = heard.lower(), wanted.lower()
+            if a == b:
+                if proper:
+                    tokens[i:i + n] = term
+                continue
+            if a.startswith(b) or b.startswith(a) or a[:1] != b[:1] or fuzz.ratio(a, b) < VOCABULARY:
+                continue
+            tokens[i:i + n] = term if proper else [t.lower() for t in term]
+    return " ".join(tokens)
+
+
 RESTATED = 88  # rapidfuzz ratio above which two clauses of one item are the same decision said again
 
 
@@ -144,19 +184,22 @@ def _hedged(sentence: str, match_start: int) -> bool:
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
 
 
-def find_spoken_decisions(segments: Iterable[TranscriptSegment], standard: Iterable[str] = ()) -> list[Decision]:
+def find_spoken_decisions(
+    segments: Iterable[TranscriptSegment], standard: Iterable[str] = (), vocabulary: Iterable[str] = ()
+) -> list[Decision]:
     """Every decision of one item, with the segments it was spoken in as evidence: a decision the chair
     states ("mötet beslutar att …"), and a proposal ("förslaget är att …") the chair closes on ("Kan mötet
     besluta så? Ja.", "Då är det beslutat."). A decision restated later in the item is one decision with
     each moment it was said; hedged talk ("vi borde kanske besluta att …") is not a decision. Clauses
     nearly equal to a standard clause (`standard`, the archive's, and prompts/standard_clauses.yaml) take
-    its wording."""
-    standard = tuple(standard)
+    its wording; names and title words of the card heard nearly right (`vocabulary`) take the card's
+    spelling. What was heard stays in the evidence."""
+    standard, vocabulary = tuple(standard), tuple(vocabulary)
     found: list[Decision] = []
     proposal: tuple[str, TranscriptSegment] | None = None
 
     def add(clause: str, *segs: TranscriptSegment) -> None:
-        clause = standardise(protocol_clause(clause), standard)
+        clause = standardise(correct_to_vocabulary(protocol_clause(clause), vocabulary), standard)
         if len(clause.split()) < 2:
             return
         unique = {s.id: s for s in segs}.values()

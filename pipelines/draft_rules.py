@@ -55,7 +55,7 @@ def mentioned_people(text: str, people: list[Person]) -> list[str]:
 def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> ItemDraft:
     segs = item_segments(transcript, segment)
     text = " ".join(s.text.strip() for s in segs)
-    decisions = find_spoken_decisions(segs)
+    decisions = find_spoken_decisions(segs, vocabulary=meeting.vocabulary())
     summary = extractive_summary(segs)
     flags = []
     if summary:

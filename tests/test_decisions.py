@@ -122,3 +122,16 @@ def test_decision_talk_excludes_hedges_questions_and_open_proposals():
     assert not is_decision_talk("Vi borde kanske besluta att bygga en simhall.")
     assert not is_decision_talk("Ska vi besluta att bygga en simhall?")
     assert not is_decision_talk("Förslaget är att ge förvaltningen i uppdrag att utreda frågan.")
+
+
+def test_card_words_heard_nearly_right_take_the_cards_spelling():
+    vocabulary = ["Anna Berg", "Båstad", "Nytt samarbetsavtal för traineeprogrammet"]
+    found = find_spoken_decisions([
+        seg(0, "Mötet beslutar att ge anna berj i uppdrag att skriva under traineprogrammet.", 10),
+        seg(1, "Mötet beslutar att godkänna samarbetsavtalet med båstad.", 20),  # an inflection, not a mishearing
+    ], vocabulary=vocabulary)
+    assert [d.text for d in found] == [
+        "att ge Anna Berg i uppdrag att skriva under traineeprogrammet",
+        "att godkänna samarbetsavtalet med Båstad",
+    ]
+    assert "berj" in found[0].evidence[0].text
