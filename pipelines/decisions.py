@@ -25,7 +25,10 @@ _DECIDE = re.compile(
     r"(att\s+[^.!?]+)",
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
-_NOTE = re.compile(r"\b(informationen|rapporten)\s+(noteras|läggs till handlingarna)\b")
+_NOTE = re.compile(
+    r"\b(informationen|rapporten|redovisningen)\s+(noteras|läggs till handlingarna)\b|"
+    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b"
+)
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
 _THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
@@ -131,20 +134,26 @@ def restates(clause: str, earlier: Decision) -> bool:
 _PROPOSAL = re.compile(
     r"(?:\b(?:mitt|ordförandens|förvaltningens|arbetsutskottets|utskottets|presidiets|beredningens)\s+)?"
     r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?\s+(?:är|lyder|blir)|"
-    r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+föreslår|"
+    r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
     r"\bföreslås)\s+(?:alltså\s+|därför\s+|mötet\s+|nämnden\s+)?(att\s+[^.!?]+)"
 )
 # The chair closing on the proposal: "Då är det beslutat.", "Vi gör så.", "… beslutar i enlighet med förslaget".
+# Short closing words, matched by sound where Whisper garbles them ("då är det tillbäst slutet").
+_ACCEPT_PHRASES = ("då är det beslutat", "det är beslutat", "då gör vi så", "vi gör så", "så beslutas",
+                   "då beslutar vi så", "då är det så beslutat")
+ACCEPT_SOUNDS_LIKE = 75  # rapidfuzz ratio of a short sentence to a closing phrase
 _ACCEPT = re.compile(
     r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
     r"(?:då |så )?gör vi så|vi gör så|det blir så|"
-    r"(?:beslutar|beslutas|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
+    r"(?:beslutar|beslutas|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
     r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b)"
 )
 # "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
+# Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
+# question to the meeting that names a decision or ends on "så", answered yes in the next sentence.
 _ASK = re.compile(
-    r"\b(?:kan|får jag fråga om|ska) (?:mötet|vi|nämnden|styrelsen|utskottet|gruppen|fullmäktige)\s+"
-    r"(?:besluta|bifalla|godkänna|anta|ställa sig bakom|göra så|gå på)\b[^?]*\?"
+    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska)\b[^?]{0,60}"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\bgöra så|\bställa sig bakom|så)\s*\?$"
 )
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
@@ -154,10 +163,13 @@ _IRREGULAR = {"ger": "ge", "tar": "ta", "antar": "anta", "går": "gå", "får": 
 
 
 def protocol_clause(clause: str) -> str:
-    """A proposal as spoken → the att-clause of a protocol: "att vi ger förvaltningen i uppdrag" →
-    "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
+    """A proposal as spoken → the att-clause of a protocol: "att vi ger (ska ge) förvaltningen i uppdrag"
+    → "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
     clause = tidy_clause(clause)
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
+    # "att vi ska godkänna …": the modal goes, the infinitive stays.
+    clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?"
+                    r"(?:ska|skall|bör|måste|vill|kommer att)\s+", "att ", clause)
     m = re.match(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?(\w+)\b", clause)
     if m:
         verb = m.group(1)
@@ -173,8 +185,37 @@ def protocol_clause(clause: str) -> str:
     return clause
 
 
+# The words a decision hangs on, as Whisper mishears them ("med slutar att", "föreslorar", "renalighet med
+# föranslaget"): a word this close to one of them is read as it.
+_KEY_WORDS = ("beslutar", "beslutat", "besluta", "beslutade", "föreslår", "förslaget", "enlighet", "noterar",
+              "bordlägga", "bordläggs")
+SOUNDS_LIKE = 80  # rapidfuzz ratio of a heard word to a key word
+
+
+@lru_cache(maxsize=65536)
+def _heard_as(word: str) -> str:
+    # Forms of the key words themselves ("notera", "förslag", "beslut") are left as they are.
+    if len(word) < 5 or any(word.startswith(k[:5]) for k in _KEY_WORDS):
+        return word
+    best = max(_KEY_WORDS, key=lambda k: fuzz.ratio(word, k))
+    return best if fuzz.ratio(word, best) >= SOUNDS_LIKE else word
+
+
+def heard_text(text: str) -> str:
+    """Normalised text with the decision's key words read by sound."""
+    return re.sub(r"[^\W\d_]+", lambda m: _heard_as(m.group(0)), normalize(text))
+
+
 def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
-    return [(seg, normalize(sentence)) for seg in segments for sentence in split_sentences(seg.text)]
+    return [(seg, heard_text(sentence)) for seg in segments for sentence in split_sentences(seg.text)]
+
+
+def _closes(sentence: str) -> bool:
+    """The chair closing on a pending proposal."""
+    if _ACCEPT.search(sentence):
+        return True
+    short = re.sub(r"[^\w\s]", "", sentence).strip()
+    return len(short.split()) <= 6 and any(fuzz.ratio(short, p) >= ACCEPT_SOUNDS_LIKE for p in _ACCEPT_PHRASES)
 
 
 def _hedged(sentence: str, match_start: int) -> bool:
@@ -233,7 +274,7 @@ def find_spoken_decisions(
                     proposal = (d.group(1), seg)
                 continue
             add(d.group(1), seg)
-        if proposal is not None and _ACCEPT.search(text):
+        if proposal is not None and _closes(text):
             add(proposal[0], proposal[1], seg)
             proposal = None
         elif proposal is not None and _ASK.search(text) and answered_yes:

@@ -47,7 +47,9 @@ W_TRANSITION = 1.0
 W_TITLE_AT_START = 2.5
 W_CONTENT = 0.6
 W_EMBEDDING = 0.35  # per segment, on similarity above the segment's mean over items, in units of its spread
+NEXT_SEGMENT_TITLE = 0.6  # the next segment's title words, as evidence for a start here
 SKIP_PENALTY = 0.4
+ANCHOR_SEGMENTS = 5  # talk that follows a candidate start, when ordering items by their likeliest start
 START_COST = 1.0  # a start needs evidence: an unsupported start costs more than skipping an item
 
 
@@ -138,32 +140,51 @@ def _embedding_scores(segs: list[TranscriptSegment], items: list[AgendaItem], si
     spread: a segment with its neighbours, embedded, against every title."""
     passages = []
     for i in range(len(segs)):
-        text = " ".join(s.text for s in segs[max(0, i - 1): i + 2])
+        text = " ".join(s.text for s in segs[max(0, i - 1): i + 1])
         passages.append(" ".join(text.split()[:80]))
     sim = np.asarray(similarity([it.title for it in items], passages), dtype=np.float64)
-    centered = sim - sim.mean(axis=1, keepdims=True)
+    # Both margins out: a segment that resembles every title says nothing, and neither does a title that
+    # resembles all talk ("Övriga frågor" is near any question).
+    centered = sim - sim.mean(axis=1, keepdims=True) - sim.mean(axis=0, keepdims=True) + sim.mean()
     spread = float(centered.std()) or 1.0
     return np.clip(centered / spread, -2.0, 3.0)
 
 
-def _discussion_orders(items: list[AgendaItem], cues: list[Cue | None], withdrawn: set[int]) -> list[list[int]]:
-    """Agenda order, and the order the chair's numbered transitions took the items in where it differs
-    ("vi tar punkt sex före punkt fem"); items without such a cue keep their place after their agenda
-    predecessor."""
+def _insert_unplaced(placed: list[int], items: list[AgendaItem]) -> list[int]:
+    """Items not in `placed` keep their place after their agenda predecessor."""
+    order = list(placed)
+    for k in range(len(items)):
+        if k not in order:
+            order.insert(order.index(k - 1) + 1 if k else 0, k)
+    return order
+
+
+def _discussion_orders(items: list[AgendaItem], cues: list[Cue | None], withdrawn: set[int],
+                       start: list[list[tuple[float, float]]], content: np.ndarray) -> list[list[int]]:
+    """Candidate orders the items were taken in: the agenda's; the order of the chair's numbered
+    transitions ("vi tar punkt sex före punkt fem"), items without such a cue keeping their place after
+    their agenda predecessor; and the order of each item's likeliest start (cue, title and the content of
+    the talk that follows), which finds an item taken out of order whose number Whisper lost."""
     agenda = list(range(len(items)))
+    orders = [agenda]
     index = {it.number: k for k, it in enumerate(items)}
     first_seen: dict[int, int] = {}
     for i, cue in enumerate(cues):
         if cue and cue.transition and cue.number in index and cue.number not in withdrawn:
-            first_seen.setdefault(cue.number, i)
-    cued = sorted(first_seen, key=first_seen.__getitem__)
-    if cued == sorted(cued):
-        return [agenda]
-    order = [index[n] for n in cued]
-    for k, item in enumerate(items):
-        if item.number not in first_seen:
-            order.insert(order.index(k - 1) + 1 if k else 0, k)
-    return [agenda, order]
+            first_seen.setdefault(index[cue.number], i)
+    # Where each item most likely starts: its start evidence plus the content of the talk that follows.
+    following = np.array([content[i:i + ANCHOR_SEGMENTS].sum(axis=0) for i in range(len(start))])
+    # The first and last items (the opening and closing) keep their places.
+    anchors = {
+        k: max(range(len(start)), key=lambda i: start[i][k][0] + following[i][k])
+        for k in range(1, len(items) - 1) if items[k].number not in withdrawn
+    }
+    anchored = [0, *sorted(anchors, key=anchors.__getitem__), len(items) - 1]
+    for order in (_insert_unplaced(sorted(first_seen, key=first_seen.__getitem__), items),
+                  _insert_unplaced(list(dict.fromkeys(anchored)), items)):
+        if order not in orders:
+            orders.append(order)
+    return orders
 
 
 def _best_path(content: np.ndarray, start: list[list[tuple[float, float]]], order: list[int]) -> tuple[float, list[int]]:
@@ -217,21 +238,25 @@ def segment_by_agenda(
     index = _TitleIndex(items)
     cues = _cues(segs)
     withdrawn = withdrawn_items(segs)
-    # A transition often names the item in the next few seconds: look at a segment and its successor.
-    window_text = [s.text + " " + (segs[i + 1].text if i + 1 < len(segs) else "") for i, s in enumerate(segs)]
+    # A transition often names the item in the next few seconds: a segment's title words count fully, its
+    # successor's at a discount, so that the segment which says the title is the one that starts the item.
+    own = [[index.score(s.text, k) for k in range(len(items))] for s in segs]
+    title_at = [[max(own[i][k], NEXT_SEGMENT_TITLE * own[i + 1][k] if i + 1 < len(segs) else 0.0)
+                 for k in range(len(items))] for i in range(len(segs))]
     n, K = len(segs), len(items)
-    content = np.array([[W_CONTENT * index.score(segs[i].text, k) for k in range(K)] for i in range(n)])
+    content = W_CONTENT * np.array(own)
     if similarity is not None:
         content += W_EMBEDDING * _embedding_scores(segs, items, similarity)
     start = [
         [
             (float("-inf"), 0.0) if items[k].number in withdrawn
-            else _start_score(cues[i], index.score(window_text[i], k), items[k].number)
+            else _start_score(cues[i], title_at[i][k], items[k].number)
             for k in range(K)
         ]
         for i in range(n)
     ]
-    paths = [_best_path(content, start, order) for order in _discussion_orders(items, cues, withdrawn)]
+    orders = _discussion_orders(items, cues, withdrawn, start, content)
+    paths = [_best_path(content, start, order) for order in orders]
     _, assignment = max(paths, key=lambda p: p[0])
     return _to_segmentation(transcript, items, assignment, cues, start, method="agenda-dp")
 

@@ -82,6 +82,7 @@ def test_a_proposal_the_chair_closes_on_is_the_decision():
         ["Förslaget är att godkänna budgetuppföljningen.", "Kan mötet besluta så?", "Ja."],
         ["Förvaltningen föreslår att godkänna budgetuppföljningen.", "Då är det beslutat."],
         ["Jag föreslår att vi godkänner budgetuppföljningen.", "Vi gör så."],
+        ["Förslaget är alltså att vi ska godkänna budgetuppföljningen.", "Det låter bra. Då är det beslutat."],
         ["Förslag till beslut är att godkänna budgetuppföljningen.", "Nämnden beslutar i enlighet med förslaget."],
     ]
     for lines in cases:

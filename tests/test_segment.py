@@ -104,9 +104,9 @@ def test_an_item_whose_cue_whisper_lost_is_placed_by_its_talk():
         (10.0, 20.0, "Socialförvaltningen prognostiserar ett underskott på tolv miljoner kronor i år."),
         (21.0, 30.0, "Kostnaderna för försörjningsstöd och placeringar har ökat mer än budgeterat."),
         # The chair's "punkt tre" was lost; the talk is about the new preschool.
-        (31.0, 40.0, "Byggnationen av förskolan i Västra hamnen kan börja i augusti."),
-        (41.0, 50.0, "Den nya förskolan får åtta avdelningar och ett tillagningskök."),
-        (51.0, 60.0, "Barnen flyttar in i förskolan hösten nästa år."),
+        (31.0, 40.0, "Bygget av de nya lokalerna för de minsta barnen vid kajen kan börja i augusti."),
+        (41.0, 50.0, "Där blir det åtta avdelningar för barn mellan ett och fem år och ett tillagningskök."),
+        (51.0, 60.0, "Barnen och pedagogerna flyttar in hösten nästa år."),
         (61.0, 66.0, "Punkt fyra gäller upphandlingen av skolskjutsar."),
         (67.0, 76.0, "Avtalet för skolskjutsarna löper ut och en ny upphandling behövs."),
         (77.0, 80.0, "Punkt fem, mötets avslutande. Tack för i dag."),
