@@ -137,7 +137,8 @@ def _start_score(cue: Cue | None, title_score: float, number: int) -> tuple[floa
 
 def _embedding_scores(segs: list[TranscriptSegment], items: list[AgendaItem], similarity: Similarity) -> np.ndarray:
     """How much more each stretch of talk resembles one title than the others, in units of the meeting's
-    spread: a segment with its neighbours, embedded, against every title."""
+    spread: a segment with the one before it, embedded, against every title (looking back, because an item's
+    last sentence is often its decision about what came before, and the next item's cue starts it anyway)."""
     passages = []
     for i in range(len(segs)):
         text = " ".join(s.text for s in segs[max(0, i - 1): i + 1])
