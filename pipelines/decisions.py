@@ -135,13 +135,13 @@ _PROPOSAL = re.compile(
     r"(?:\b(?:mitt|ordförandens|förvaltningens|arbetsutskottets|utskottets|presidiets|beredningens)\s+)?"
     r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?\s+(?:är|lyder|blir)|"
     r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
-    r"\bföreslås)\s+(?:alltså\s+|därför\s+|mötet\s+|nämnden\s+)?(att\s+[^.!?]+)"
+    r"\bföreslås)\s+(?:(?:alltså|allt så|därför|då|mötet|nämnden)\s+)*(att\s+[^.!?]+)"
 )
 # The chair closing on the proposal: "Då är det beslutat.", "Vi gör så.", "… beslutar i enlighet med förslaget".
 # Short closing words, matched by sound where Whisper garbles them ("då är det tillbäst slutet").
 _ACCEPT_PHRASES = ("då är det beslutat", "det är beslutat", "då gör vi så", "vi gör så", "så beslutas",
                    "då beslutar vi så", "då är det så beslutat")
-ACCEPT_SOUNDS_LIKE = 75  # rapidfuzz ratio of a short sentence to a closing phrase
+ACCEPT_SOUNDS_LIKE = 72  # rapidfuzz ratio of a short sentence to a closing phrase
 _ACCEPT = re.compile(
     r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
     r"(?:då |så )?gör vi så|vi gör så|det blir så|"

@@ -83,6 +83,9 @@ def test_a_proposal_the_chair_closes_on_is_the_decision():
         ["Förvaltningen föreslår att godkänna budgetuppföljningen.", "Då är det beslutat."],
         ["Jag föreslår att vi godkänner budgetuppföljningen.", "Vi gör så."],
         ["Förslaget är alltså att vi ska godkänna budgetuppföljningen.", "Det låter bra. Då är det beslutat."],
+        # As Whisper heard it on a corpus meeting: "allt så", and the closing words garbled.
+        ["Förslaget är allt så att vi ska godkänna budgetuppföljningen.", "Då är det tillbäst slutet."],
+        ["Förslaget är att godkänna budgetuppföljningen.", "Arbetsutskottet beslutar renalighet med föranslaget."],
         ["Förslag till beslut är att godkänna budgetuppföljningen.", "Nämnden beslutar i enlighet med förslaget."],
     ]
     for lines in cases:
