@@ -104,13 +104,15 @@ def install(name: str, log=print) -> Path:
         shutil.rmtree(partial / ".cache", ignore_errors=True)  # the hub's download bookkeeping
         (partial / SOURCE_FILE).write_text(json.dumps({"repo_id": model.repo_id, "revision": commit,
                                                        "endpoint": endpoint}))
-        partial.rename(target)
-    except ModelError:
+        if is_installed(name):  # another install finished first
+            shutil.rmtree(partial)
+        else:
+            partial.rename(target)
+    except BaseException as e:  # Ctrl-C too; after a kill, the next install removes the hidden partial
         shutil.rmtree(partial, ignore_errors=True)
+        if isinstance(e, Exception) and not isinstance(e, ModelError):
+            raise _explain(e, model, endpoint) from None
         raise
-    except Exception as e:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise _explain(e, model, endpoint) from None
     return target
 
 

@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
 
     @models.command("install")
     def install(
-        names: list[str] = typer.Argument(None, help=f"Laddas ned från Hugging Face: {', '.join(model_hub.HUB_MODELS)}."),
+        names: list[str] = typer.Argument(None, metavar="NAMN…", help=f"Laddas ned från Hugging Face: {', '.join(model_hub.HUB_MODELS)}."),
     ) -> None:
         """Sätt ihop Whisper- och språkmodellerna i cachen (en gång), eller ladda ned en KB-Whisper-modell."""
         if not names:
