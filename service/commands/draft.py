@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
         item_tokens: int = typer.Option(4400, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, 10–15 min tal); längre punkter kortas till det centrala. 0 = allt."),
         asr: str = typer.Option("faster-whisper", "--asr", help="faster-whisper | openai-whisper"),
-        whisper_model: Path | None = typer.Option(None, "--whisper-model", help="Annan Whisper-modell i CTranslate2-format (t.ex. KB-Whisper)."),
+        whisper_model: str | None = typer.Option(None, "--whisper-model", help="KB-Whisper-modell (kb-whisper-small, se 'protokoll models list') eller en katalog i CTranslate2-format."),
         beam_size: int = typer.Option(5, "--beam-size"),
         threads: int = typer.Option(1, "--threads", help="CPU-trådar per Whisper-arbetare."),
         workers: int = typer.Option(2, "--workers", help="Fönster som transkriberas samtidigt (faster-whisper); trådar × arbetare ≈ antal kärnor."),
@@ -55,12 +55,14 @@ def register(app: typer.Typer) -> None:
         force: bool = typer.Option(False, "--force", help="Gör om alla steg, även färdiga."),
     ) -> None:
         """Gör ett utkast till protokoll från en inspelning och mötets kort."""
+        from pipelines.model_hub import resolve_whisper_model
         from pipelines.run import DOCX, PROTOCOL, TRANSCRIPT, DraftOptions, PipelineOptions, run_pipeline
         from pipelines.transcribe import TranscribeOptions
 
         card = load_meeting(meeting, agenda_file=agenda)
+        whisper_dir = resolve_whisper_model(whisper_model) if whisper_model else None
         options = PipelineOptions(
-            transcribe=TranscribeOptions(backend=asr, model_dir=whisper_model, beam_size=beam_size,
+            transcribe=TranscribeOptions(backend=asr, model_dir=whisper_dir, beam_size=beam_size,
                                          threads=threads, workers=workers, language=language),
             draft=DraftOptions(backend=drafter, model=llm_model, base_url=base_url, archive=archive,
                                item_token_budget=item_tokens),
