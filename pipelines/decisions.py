@@ -13,6 +13,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from .models import Decision, DecisionKind, Evidence, TranscriptSegment
+from .segment import find_cue
 from .text import content_stems, normalize, split_sentences
 
 # "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …".
@@ -26,7 +27,7 @@ _DECIDE = re.compile(
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
 _NOTE = re.compile(
-    r"\b(informationen|rapporten|redovisningen)\s+(noteras|läggs till handlingarna)\b|"
+    r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
     r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b"
 )
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
@@ -167,6 +168,8 @@ def protocol_clause(clause: str) -> str:
     → "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
     clause = tidy_clause(clause)
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
+    # "att ärendet bordläggs" → "att bordlägga ärendet".
+    clause = re.sub(r"^att\s+(ärendet|frågan|punkten)\s+bordläggs\b", r"att bordlägga \1", clause)
     # "att vi ska godkänna …": the modal goes, the infinitive stays.
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?"
                     r"(?:ska|skall|bör|måste|vill|kommer att)\s+", "att ", clause)
@@ -208,6 +211,18 @@ def heard_text(text: str) -> str:
 
 def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
     return [(seg, heard_text(sentence)) for seg in segments for sentence in split_sentences(seg.text)]
+
+
+_INLINE_ASK = re.compile(r",?\s*\b(?:kan|får jag fråga om|ska)\b[^,]{0,40}?(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*)\s+så\b.*$")
+
+
+def _consent(sentences: list[tuple[TranscriptSegment, str]], n: int) -> bool:
+    """The meeting agreed to the question in sentence n: someone said yes, or nobody objected and the
+    chair moved on to the next item (or the item ended)."""
+    if n + 1 >= len(sentences):
+        return True
+    following = sentences[n + 1][1]
+    return bool(_YES.match(following)) or find_cue(following) is not None
 
 
 def _closes(sentence: str) -> bool:
@@ -257,19 +272,25 @@ def find_spoken_decisions(
     for n, (seg, text) in enumerate(sentences):
         if INJECTION.search(seg.text):
             continue
-        answered_yes = n + 1 < len(sentences) and bool(_YES.match(sentences[n + 1][1]))
+        agreed = _consent(sentences, n)
+        agreed_with = [sentences[n + 1][0]] if n + 1 < len(sentences) else []
         m = _PROPOSAL.search(text)
         if m and not _hedged(text, m.start()):
-            proposal = (m.group(1), seg)
-            if text.rstrip().endswith("?") and answered_yes:
-                add(m.group(1), seg, sentences[n + 1][0])
+            clause, asked = m.group(1), text.rstrip().endswith("?")
+            inline = _INLINE_ASK.search(clause)  # "Jag föreslår att …, kan mötet besluta så."
+            if inline:
+                clause, asked = clause[: inline.start()], True
+            proposal = (clause, seg)
+            if asked and agreed:
+                add(clause, seg, *agreed_with)
+                proposal = None
             continue
         for d in _DECIDE.finditer(text):
             if _hedged(text, d.start()):
                 continue
             if text.rstrip().endswith("?"):
-                if answered_yes:
-                    add(d.group(1), seg, sentences[n + 1][0])
+                if agreed:
+                    add(d.group(1), seg, *agreed_with)
                 else:
                     proposal = (d.group(1), seg)
                 continue
@@ -277,8 +298,8 @@ def find_spoken_decisions(
         if proposal is not None and _closes(text):
             add(proposal[0], proposal[1], seg)
             proposal = None
-        elif proposal is not None and _ASK.search(text) and answered_yes:
-            add(proposal[0], proposal[1], seg, sentences[n + 1][0])
+        elif proposal is not None and _ASK.search(text) and agreed:
+            add(proposal[0], proposal[1], seg, *agreed_with)
             proposal = None
         if _POSTPONE.search(text):
             add("att bordlägga ärendet", seg)

@@ -139,3 +139,24 @@ def test_card_words_heard_nearly_right_take_the_cards_spelling():
         "att godkänna samarbetsavtalet med Båstad",
     ]
     assert "berj" in found[0].evidence[0].text
+
+
+def test_a_question_nobody_objects_to_before_the_chair_moves_on_is_agreed():
+    # Whisper lost the "Ja." (heard on a corpus meeting); the chair went on to the next item.
+    found = find_spoken_decisions([
+        seg(0, "Jag föreslår att vi ska låta filialerna hålla öppet hela sommaren.", 0),
+        seg(1, "Kan mötet besluta så?", 5),
+        seg(2, "Vi går vidare till punkt fyra på dagordningen.", 8),
+    ])
+    assert [d.text for d in found] == ["att låta filialerna hålla öppet hela sommaren"]
+    # The question asked inside the proposal's sentence.
+    inline = find_spoken_decisions([
+        seg(0, "Jag föreslår att ärendet bordläggs till nästa möte, kan mötet besluta så.", 0), seg(1, "Ja.", 5),
+    ])
+    assert [(d.text, d.kind) for d in inline] == [("att bordlägga ärendet till nästa möte", "postponed")]
+    # A question followed by more talk is still open.
+    still_open = find_spoken_decisions([
+        seg(0, "Jag föreslår att vi säljer tomten.", 0), seg(1, "Kan mötet besluta så?", 5),
+        seg(2, "Nej, jag vill ha mer underlag först.", 8),
+    ])
+    assert still_open == []
