@@ -134,7 +134,8 @@ def restates(clause: str, earlier: Decision) -> bool:
 # "Förslaget är att …", "jag föreslår att vi …", "förvaltningen föreslår att …", "det föreslås att …".
 _PROPOSAL = re.compile(
     r"(?:\b(?:mitt|ordförandens|förvaltningens|arbetsutskottets|utskottets|presidiets|beredningens)\s+)?"
-    r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?\s+(?:är|lyder|blir)|"
+    # "Förslaget är att", and as Whisper hears it ("förslaget ber att", "förslag i förhållt så att").
+    r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?(?:\s+[^\W\d_]{1,8}){1,3}?|"
     r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
     r"\bföreslås)\s+(?:(?:alltså|allt så|därför|då|mötet|nämnden)\s+)*(att\s+[^.!?]+)"
 )

@@ -31,8 +31,11 @@ _TRANSITION = re.compile(
 # Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
 # "tillpunkt nummer 7".
 _ITEM_REF = re.compile(
-    r"(?:\b|(?<=till))(?:punkt|punkten|ärende|ärendet|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
+    r"(?:\b|(?<=till))(?:punkt\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
+# "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
+# just after it, the word "punkt" lost.
+_NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(\d{1,3})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 # "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
 _WITHDRAWN = re.compile(
@@ -77,6 +80,10 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         if number is not None:
             offset = _DANGLING.search(norm).start()
     t = _TRANSITION.search(norm)
+    if number is None and t is not None:
+        after = _NUMBER_AFTER.match(norm[t.end():])
+        if after:
+            number, offset = int(after.group(1)), t.start()
     if number is None and t is None:
         return None
     if t is not None and (offset is None or t.start() < offset):

@@ -167,3 +167,11 @@ def test_an_item_that_utgar_gets_no_talk():
     by_number = {s.number: s for s in segment_by_agenda(t, BUDGET_AGENDA).items}
     assert by_number[3].start is None and by_number[3].segment_ids == []
     assert by_number[4].start == 27.0
+
+
+def test_item_numbers_whisper_wrote_without_the_word_punkt():
+    # Heard on corpus meetings: "punkt sju" as "punktyd 7", "punkt sju" lost to "07", "punkt fem" as "budget 5".
+    assert find_cue("De dåar vi vidare till punktyd 7, med ett avslutande.").number == 7
+    assert find_cue("Vi går vidare till 07 som jag mött ett avslutande.").number == 7
+    assert find_cue("Då går vi vidare till budget 5, med ett sapsliten bit.").number == 5
+    assert find_cue("Budgeten för 2027 är i balans.") is None
