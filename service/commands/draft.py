@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from tqdm import tqdm
 
+from pipelines.errors import InputError
 from pipelines.meeting_card import load_meeting
 
 
@@ -32,6 +34,21 @@ class _Bars:
         for bar in self.bars.values():
             bar.n = bar.total
             bar.close()
+
+
+def _options(options_model, backend_flag: str, /, **values):
+    """The options model, or one message line per bad option (exit 2), e.g. "--drafter: 'foo' går inte …"."""
+    try:
+        return options_model(**values)
+    except ValidationError as error:
+        lines = []
+        for e in error.errors():
+            field = str(e["loc"][0]) if e["loc"] else ""
+            flag = backend_flag if field == "backend" else f"--{field.replace('_', '-')}"
+            allowed = e.get("ctx", {}).get("expected")
+            lines.append(f"{flag}: {e['input']!r} går inte" + (f" (välj {allowed})" if allowed else "")
+                         + f" – invalid value: {e['msg']}")
+        raise InputError("ogiltigt val – invalid option:\n  " + "\n  ".join(lines)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -60,10 +77,10 @@ def register(app: typer.Typer) -> None:
 
         card = load_meeting(meeting, agenda_file=agenda)
         options = PipelineOptions(
-            transcribe=TranscribeOptions(backend=asr, model_dir=whisper_model, beam_size=beam_size,
-                                         threads=threads, workers=workers, language=language),
-            draft=DraftOptions(backend=drafter, model=llm_model, base_url=base_url, archive=archive,
-                               item_token_budget=item_tokens),
+            transcribe=_options(TranscribeOptions, "--asr", backend=asr, model_dir=whisper_model, beam_size=beam_size,
+                                threads=threads, workers=workers, language=language),
+            draft=_options(DraftOptions, "--drafter", backend=drafter, model=llm_model, base_url=base_url,
+                           archive=archive, item_token_budget=item_tokens),
         )
         bars = _Bars()
         try:
