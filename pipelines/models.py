@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DecisionKind = Literal["noted", "thanked", "decided", "assigned", "postponed", "none"]
 DecisionStatus = Literal["suggested", "accepted", "edited", "rejected"]
+SUGGESTED, ACCEPTED, EDITED, REJECTED = get_args(DecisionStatus)
+REVIEWED = (ACCEPTED, EDITED)  # what an "approved only" protocol holds
+
+# A job's states in the order a meeting passes through them; the running ones are the pipeline's stages
+# (run_pipeline reports progress under these names), the database stores them, the API returns them.
+JobStatus = Literal["queued", "transcribing", "segmenting", "drafting", "ready", "failed"]
+QUEUED, TRANSCRIBING, SEGMENTING, DRAFTING, READY, FAILED = get_args(JobStatus)
+RUNNING_STATES = (TRANSCRIBING, SEGMENTING, DRAFTING)
 
 
 class Person(BaseModel):

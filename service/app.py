@@ -10,15 +10,13 @@ import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from pipelines.errors import ProtokollError
-
 from .db import open_db
-from .jobs import JobRunner, LocalProcessRunner, pipeline_module_name
+from .errors import install_handlers
+from .jobs import DEFAULT_PIPELINE, JobRunner, LocalProcessRunner
 from .storage import DEFAULT_MAX_UPLOAD, DataDir
 
 HERE = Path(__file__).parent
@@ -27,7 +25,6 @@ HERE = Path(__file__).parent
 class Settings(BaseModel):
     data_dir: Path
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD, gt=0)
-    pipeline: str = Field(default_factory=pipeline_module_name)
     secure_cookies: bool = False  # set behind HTTPS so the session cookie is never sent in clear
 
     @classmethod
@@ -41,11 +38,12 @@ class Settings(BaseModel):
         return cls(**values)
 
 
-def create_app(settings: Settings, runner: JobRunner | None = None) -> FastAPI:
+def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: str = DEFAULT_PIPELINE) -> FastAPI:
+    """The app over `settings.data_dir`. `runner` defaults to worker processes running `pipeline`."""
     data = DataDir(settings.data_dir)
     sessions = open_db(data.root)
     data.clean_stale_uploads()
-    runner = runner or LocalProcessRunner(data.root, sessions, settings.pipeline)
+    runner = runner or LocalProcessRunner(data.root, sessions, pipeline)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -58,10 +56,7 @@ def create_app(settings: Settings, runner: JobRunner | None = None) -> FastAPI:
     app = FastAPI(title="Protokoll", version="0.1.0", lifespan=lifespan,
                   description="Granskning av protokollutkast från mötesinspelningar.")
     app.state.settings, app.state.data, app.state.sessions, app.state.runner = settings, data, sessions, runner
-
-    @app.exception_handler(ProtokollError)
-    async def _user_error(request: Request, exc: ProtokollError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    install_handlers(app)
 
     from . import api, ui
 

@@ -13,12 +13,10 @@ from sqlalchemy import Float, ForeignKey, Integer, String, Text, create_engine, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from pipelines.models import QUEUED
+
 DB_NAME = "protokoll.db"
 
-# Job states, in the order a meeting passes through them.
-QUEUED, TRANSCRIBING, SEGMENTING, DRAFTING, READY, FAILED = (
-    "queued", "transcribing", "segmenting", "drafting", "ready", "failed")
-RUNNING_STATES = (TRANSCRIBING, SEGMENTING, DRAFTING)
 
 
 def utcnow() -> dt.datetime:

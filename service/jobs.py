@@ -6,8 +6,8 @@ Whisper and the LLM never block the event loop. The job's state lives only in th
 folder: when the server dies mid-job, the next start puts the meeting back in the queue and
 `run_pipeline` skips every stage whose output is already saved — the job resumes, it does not restart.
 
-The pipeline is `pipelines.run` (run_pipeline + redraft_item); PROTOKOLL_PIPELINE=some.module swaps in
-another module with the same two functions (used by the API tests for a fast, deterministic pipeline).
+The pipeline is a module with `run_pipeline` and `redraft_item` (`pipelines.run` by default); tests and
+benchmarks name another one with the same contract (`create_app(pipeline=…)`, `protokoll serve --pipeline`).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
 from pipelines.errors import ProtokollError
-from pipelines.models import ItemDraft, Protocol
+from pipelines.models import (DRAFTING, FAILED, QUEUED, READY, RUNNING_STATES, SEGMENTING, TRANSCRIBING, ItemDraft,
+                              Protocol)
 
-from .db import FAILED, QUEUED, RUNNING_STATES, MeetingRow, db_url, make_engine, utcnow
+from .db import MeetingRow, db_url, make_engine, utcnow
 from .storage import DataDir
 
 log = logging.getLogger("protokoll.jobs")
@@ -38,8 +39,8 @@ DEFAULT_PIPELINE = "pipelines.run"
 MAX_ATTEMPTS = 3  # a job that kills its worker this often (e.g. out of memory) is marked failed
 
 # Share of the whole job each stage stands for, to turn (stage, fraction) into one progress bar.
-STAGE_SPAN = {"queued": (0.0, 0.0), "transcribing": (0.0, 0.75), "segmenting": (0.75, 0.8),
-              "drafting": (0.8, 1.0), "ready": (1.0, 1.0), "failed": (0.0, 0.0)}
+STAGE_SPAN = {QUEUED: (0.0, 0.0), TRANSCRIBING: (0.0, 0.75), SEGMENTING: (0.75, 0.8),
+              DRAFTING: (0.8, 1.0), READY: (1.0, 1.0), FAILED: (0.0, 0.0)}
 
 
 def overall_progress(status: str, fraction: float) -> float:
@@ -57,15 +58,11 @@ class JobRunner(TypingProtocol):
     def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft: ...
 
 
-def pipeline_module_name() -> str:
-    return os.environ.get("PROTOKOLL_PIPELINE") or DEFAULT_PIPELINE
-
-
 class LocalProcessRunner:
-    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str | None = None, poll: float = 0.5):
+    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str = DEFAULT_PIPELINE, poll: float = 0.5):
         self.data = DataDir(data_dir)
         self.sessions = sessions
-        self.pipeline = pipeline or pipeline_module_name()
+        self.pipeline = pipeline
         self.poll = poll
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: multiprocessing.process.BaseProcess | None = None
@@ -140,7 +137,7 @@ class LocalProcessRunner:
                                 .order_by(MeetingRow.created).limit(1))
                 if row is None:
                     return
-                row.status, row.attempts, row.error = "transcribing", row.attempts + 1, None
+                row.status, row.attempts, row.error = TRANSCRIBING, row.attempts + 1, None
                 row.stage_progress, row.eta_seconds = 0.0, None
                 db.commit()
                 meeting_id = row.id
@@ -188,6 +185,7 @@ def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) ->
     _die_with_parent(parent_pid)
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     from pipelines.meeting_card import load_meeting
+    from pipelines.run import PipelineOptions
 
     from .review import record_ai_draft
 
@@ -204,7 +202,7 @@ def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) ->
         last.update(t=now, stage=stage)
         with sessions() as db:
             db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.status.in_(RUNNING_STATES))
-                       .values(status=stage if stage in RUNNING_STATES else "transcribing",
+                       .values(status=stage if stage in RUNNING_STATES else TRANSCRIBING,
                                stage_progress=float(fraction), eta_seconds=eta, updated=utcnow()))
             db.commit()
 
@@ -218,10 +216,8 @@ def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) ->
         module = importlib.import_module(pipeline)
         meeting = load_meeting(data.card(meeting_id))
         recording = data.recording(meeting_id)
-        kwargs = {}
-        if hasattr(module, "PipelineOptions") and "export_docx" in module.PipelineOptions.model_fields:
-            kwargs["options"] = module.PipelineOptions(export_docx=False)  # the service exports itself
-        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, **kwargs)
+        options = PipelineOptions(export_docx=False)  # the service exports itself
+        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, options=options)
         with sessions() as db:
             record_ai_draft(db, meeting_id, protocol)
     except ProtokollError as e:

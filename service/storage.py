@@ -25,13 +25,15 @@ from typing import IO
 from pydantic import BaseModel
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from pipelines.errors import AudioError, InputError
+from pipelines.audio import probe
+from pipelines.errors import InputError
+
+from .errors import TooLarge
 
 DEFAULT_MAX_UPLOAD = 2 * 1024**3  # 2 GB
-AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".mp4", ".ogg", ".opus", ".flac", ".webm", ".aac", ".wma", ".mkv"}
 
 
-class UploadTooLarge(InputError):
+class UploadTooLarge(TooLarge):
     pass
 
 
@@ -178,32 +180,10 @@ class StreamingForm:
 
 
 def check_audio(path: Path) -> float:
-    """Decode the header and the first packets: the content decides, not the file name.
+    """Decode the header and the first packets: the content decides, not the file name. Returns seconds."""
+    return probe(path).duration
 
-    Returns the duration in seconds. Uses pipelines.audio.probe when that module exists.
-    """
-    try:
-        from pipelines.audio import probe
-    except ImportError:
-        probe = None
-    if probe is not None:
-        info = probe(path)
-        return float(getattr(info, "duration", 0.0) or 0.0)
-    import av
 
-    try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            streams = [s for s in container.streams if s.type == "audio"]
-            if not streams:
-                raise AudioError("filen innehåller inget ljud – the file holds no audio stream")
-            frames = 0
-            for frame in container.decode(streams[0]):
-                frames += 1
-                if frames >= 3:
-                    break
-            if frames == 0:
-                raise AudioError("ljudet går inte att avkoda – the audio cannot be decoded")
-            duration = container.duration / 1_000_000 if container.duration else 0.0
-            return float(duration)
-    except av.error.FFmpegError:
-        raise AudioError("filen är inte en ljudfil som går att läsa – not a readable audio file") from None
+def audio_media_type(path: Path) -> str:
+    return {".flac": "audio/flac", ".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4",
+            ".ogg": "audio/ogg", ".opus": "audio/ogg", ".webm": "audio/webm"}.get(path.suffix, "application/octet-stream")

@@ -9,17 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from pipelines.models import Protocol
+from pipelines.models import READY
 
-from . import auth, review
-from .api import get_db, meeting_row, set_session_cookie, status_of
-from .db import READY, MeetingRow
+from . import auth
+from .api.session import set_session_cookie
+from .db import MeetingRow
+from .deps import SessionDep, find_meeting
+from .errors import NotFound
+from .exports import kept_stats
+from .schemas import MeetingStatus
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -45,7 +49,7 @@ def render(name: str, status_code: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(env.get_template(name).render(**context), status_code=status_code)
 
 
-def page_user(request: Request, db: Session) -> auth.CurrentUser | None:
+def page_user(request: Request, db) -> auth.CurrentUser | None:
     return auth.session_user(db, request.cookies.get(auth.COOKIE))
 
 
@@ -59,8 +63,8 @@ def login_page(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login_form(request: Request, email: str = Form(...), password: str = Form(...), next: str = Form("/"),
-               db: Session = Depends(get_db)):
+def login_form(request: Request, db: SessionDep, email: str = Form(...), password: str = Form(...),
+               next: str = Form("/")):
     user = auth.authenticate(db, email, password)
     if user is None:
         return render("login.html", 401, next=next, error="Fel e-post eller lösenord.", email=email)
@@ -72,7 +76,7 @@ def login_form(request: Request, email: str = Form(...), password: str = Form(..
 
 
 @router.post("/logout")
-def logout_form(request: Request, csrf_token: str = Form(""), db: Session = Depends(get_db)):
+def logout_form(request: Request, db: SessionDep, csrf_token: str = Form("")):
     user = page_user(request, db)
     if user and auth.csrf_ok(user, csrf_token):
         auth.end_session(db, request.cookies.get(auth.COOKIE))
@@ -82,27 +86,27 @@ def logout_form(request: Request, csrf_token: str = Form(""), db: Session = Depe
 
 
 @router.get("/")
-def meetings_page(request: Request, db: Session = Depends(get_db)) -> Response:
+def meetings_page(request: Request, db: SessionDep) -> Response:
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     rows = db.scalars(select(MeetingRow).where(MeetingRow.org_id == user.org_id).order_by(MeetingRow.created.desc()))
     limit_mb = request.app.state.settings.max_upload_bytes // (1024 * 1024)
-    return render("meetings.html", user=user, meetings=[status_of(r) for r in rows], limit_mb=limit_mb)
+    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
 
 
 @router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: str, request: Request, db: Session = Depends(get_db)) -> Response:
+def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     try:
-        row = meeting_row(meeting_id, db, user)
-    except HTTPException:
+        row = find_meeting(db, user, meeting_id)
+    except NotFound:
         return render("error.html", 404, user=user, message="Mötet finns inte eller tillhör en annan organisation.")
-    status = status_of(row)
+    status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
     protocol = Protocol.model_validate_json(row.protocol)
-    stats = review.kept_stats(Protocol.model_validate_json(row.original), protocol)
+    stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
     return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)
