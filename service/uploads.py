@@ -19,7 +19,9 @@ from pipelines.models import QUEUED, Meeting
 
 from .auth import CurrentUser
 from .db import MeetingRow
-from .storage import DataDir, StreamingForm, UploadTooLarge, check_audio, safe_suffix
+from pipelines.audio import CONTAINERS
+
+from .storage import DataDir, StreamingForm, UploadTooLarge, check_audio
 
 
 async def receive_upload(request: Request, user: CurrentUser) -> str:
@@ -36,7 +38,8 @@ async def receive_upload(request: Request, user: CurrentUser) -> str:
             form.feed(chunk)
         form.close()
         # Reading the card and decoding audio take CPU time: off the event loop.
-        meeting_id = await run_in_threadpool(store_upload, state.data, state.sessions, form, staging, user)
+        meeting_id = await run_in_threadpool(store_upload, state.data, state.sessions, form, staging, user,
+                                             state.settings.max_audio_hours * 3600)
     except BaseException:  # bad input, client went away, server stopping, …
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -49,6 +52,8 @@ def parse_card(text: str) -> Meeting:
         return meeting_from_dict(yaml.safe_load(text), "mötets kort")
     except yaml.YAMLError as e:
         raise InputError(f"mötets kort: felaktig YAML – invalid YAML: {e}") from None
+    except RecursionError:
+        raise InputError("mötets kort är för djupt nästlat – the meeting card is nested too deeply") from None
 
 
 def _card_text(form: StreamingForm) -> str:
@@ -62,19 +67,20 @@ def _card_text(form: StreamingForm) -> str:
     raise InputError("fältet 'meeting' med mötets kort saknas – meeting card missing")
 
 
-def store_upload(data: DataDir, sessions: sessionmaker, form: StreamingForm, staging: Path, user: CurrentUser) -> str:
+def store_upload(data: DataDir, sessions: sessionmaker, form: StreamingForm, staging: Path, user: CurrentUser,
+                 max_seconds: float) -> str:
     rec = form.files.get("recording")
     if rec is None or rec.size == 0:
         raise InputError("fältet 'recording' med inspelningen saknas eller är tomt – recording missing or empty")
     card_text = _card_text(form)
     meeting = parse_card(card_text)
     try:
-        check_audio(rec.path)
+        info = check_audio(rec.path, max_seconds)
     except AudioError as e:  # speak of the user's file name, not our staging name
         raise AudioError(str(e).replace(rec.path.name, rec.filename)) from None
 
     meeting_id = uuid.uuid4().hex
-    rec.path.rename(staging / f"recording{safe_suffix(rec.filename, '.audio')}")
+    rec.path.rename(staging / f"recording{CONTAINERS[info.container]}")  # the suffix of what it really is
     (staging / "meeting.yaml").write_text(card_text, encoding="utf-8")
     for f in form.files.values():
         f.path.unlink(missing_ok=True)
@@ -82,8 +88,8 @@ def store_upload(data: DataDir, sessions: sessionmaker, form: StreamingForm, sta
     try:
         with sessions() as db:
             db.add(MeetingRow(id=meeting_id, org_id=user.org_id, created_by=user.email, title=meeting.title,
-                              meeting_date=meeting.date.isoformat(), recording_name=rec.filename[:300],
-                              status=QUEUED))
+                              meeting_date=meeting.date.isoformat(), recording_name=rec.filename,
+                              duration_seconds=info.duration, status=QUEUED))
             db.commit()
     except Exception:
         shutil.rmtree(final, ignore_errors=True)
