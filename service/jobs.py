@@ -6,6 +6,10 @@ Whisper and the LLM never block the event loop. The job's state lives only in th
 folder: when the server dies mid-job, the next start puts the meeting back in the queue and
 `run_pipeline` skips every stage whose output is already saved — the job resumes, it does not restart.
 
+Jobs are fair between organisations (the next job is the oldest upload of the organisation served
+longest ago, so one organisation's ten uploads do not hold back another's one) and have a time limit
+scaled to the recording's length. Redrafts run in a worker pool that is rebuilt if its worker dies.
+
 The pipeline is a module with `run_pipeline` and `redraft_item` (`pipelines.run` by default); tests and
 benchmarks name another one with the same contract (`create_app(pipeline=…)`, `protokoll serve --pipeline`).
 """
@@ -13,6 +17,7 @@ benchmarks name another one with the same contract (`create_app(pipeline=…)`, 
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -21,9 +26,11 @@ import threading
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Protocol as TypingProtocol
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
@@ -32,6 +39,7 @@ from pipelines.models import (DRAFTING, FAILED, QUEUED, READY, RUNNING_STATES, S
                               Protocol)
 
 from .db import MeetingRow, db_url, make_engine, utcnow
+from .errors import ServiceError
 from .storage import DataDir
 
 log = logging.getLogger("protokoll.jobs")
@@ -58,12 +66,31 @@ class JobRunner(TypingProtocol):
     def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft: ...
 
 
+class JobTimeLimit(BaseModel):
+    """A job may take `base_minutes` plus `per_audio_minute` minutes per minute of recording."""
+
+    base_minutes: float = Field(20.0, gt=0)
+    per_audio_minute: float = Field(1.5, gt=0)  # the 210-minute meeting takes ~0.1 min per minute on 2 cores
+
+    def seconds(self, audio_seconds: float | None) -> float:
+        return 60 * self.base_minutes + self.per_audio_minute * (audio_seconds or 0.0)
+
+
+class RedraftFailed(ServiceError):
+    status = 503
+
+
 class LocalProcessRunner:
-    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str = DEFAULT_PIPELINE, poll: float = 0.5):
+    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str = DEFAULT_PIPELINE, poll: float = 0.5,
+                 time_limit: JobTimeLimit | None = None):
         self.data = DataDir(data_dir)
         self.sessions = sessions
         self.pipeline = pipeline
         self.poll = poll
+        self.time_limit = time_limit or JobTimeLimit()
+        self._deadline = 0.0
+        self._served: dict[int, int] = {}  # org id -> when its last job started (a counter)
+        self._turn = itertools.count(1)
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._current: str | None = None
@@ -107,10 +134,20 @@ class LocalProcessRunner:
 
     def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft:
         # Drafting may load an LLM: keep it out of the web process, one at a time.
-        if self._redraft_pool is None:
-            self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
-        text = self._redraft_pool.submit(_redraft_main, self.pipeline, protocol.model_dump_json(),
-                                         transcript_text, number).result()
+        with self._lock:
+            if self._redraft_pool is None:
+                self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
+            pool = self._redraft_pool
+        try:
+            text = pool.submit(_redraft_main, self.pipeline, protocol.model_dump_json(), transcript_text, number).result()
+        except BrokenProcessPool:  # its worker died (e.g. out of memory): the next redraft gets a new pool
+            with self._lock:
+                if self._redraft_pool is pool:
+                    self._redraft_pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            log.error("the redraft worker died; a new one starts with the next redraft")
+            raise RedraftFailed("Omskrivningen avbröts (arbetsprocessen dog, t.ex. slut på minne); försök igen – "
+                                "the redraft worker died, try again") from None
         return ItemDraft.model_validate_json(text)
 
     # --- loop ----------------------------------------------------------------------------
@@ -127,20 +164,26 @@ class LocalProcessRunner:
         with self._lock:
             if self._proc is not None:
                 if self._proc.is_alive():
-                    return
-                self._finish(self._current, self._proc.exitcode)
+                    if time.monotonic() < self._deadline:
+                        return
+                    self._proc.kill()
+                    self._proc.join(10)
+                    self._timed_out(self._current)
+                else:
+                    self._finish(self._current, self._proc.exitcode)
                 self._proc, self._current = None, None
             if self._stop.is_set():
                 return
             with self.sessions() as db:
-                row = db.scalar(select(MeetingRow).where(MeetingRow.status == QUEUED)
-                                .order_by(MeetingRow.created).limit(1))
+                row = self._next(db)
                 if row is None:
                     return
                 row.status, row.attempts, row.error = TRANSCRIBING, row.attempts + 1, None
                 row.stage_progress, row.eta_seconds = 0.0, None
                 db.commit()
                 meeting_id = row.id
+                self._served[row.org_id] = next(self._turn)
+                self._deadline = time.monotonic() + self.time_limit.seconds(row.duration_seconds)
             proc = self._ctx.Process(target=_job_main, name=f"protokoll-job-{meeting_id[:8]}",
                                      args=(str(self.data.root), meeting_id, self.pipeline, os.getpid()))
             proc.start()
@@ -148,6 +191,25 @@ class LocalProcessRunner:
             with self.sessions() as db:
                 db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id).values(worker_pid=proc.pid))
                 db.commit()
+
+    def _next(self, db) -> MeetingRow | None:
+        """The oldest queued meeting of the organisation whose last job started longest ago."""
+        queued = db.scalars(select(MeetingRow).where(MeetingRow.status == QUEUED).order_by(MeetingRow.created)).all()
+        oldest_per_org: dict[int, MeetingRow] = {}
+        for row in queued:
+            oldest_per_org.setdefault(row.org_id, row)
+        if not oldest_per_org:
+            return None
+        return min(oldest_per_org.values(), key=lambda r: (self._served.get(r.org_id, 0), r.created))
+
+    def _timed_out(self, meeting_id: str) -> None:
+        with self.sessions() as db:
+            row = db.get(MeetingRow, meeting_id)
+            minutes = self.time_limit.seconds(row.duration_seconds) / 60
+            row.status, row.worker_pid = FAILED, None
+            row.error = (f"Bearbetningen tog längre än gränsen {minutes:.0f} min för en inspelning av den här längden "
+                         f"och avbröts – the job exceeded its time limit")
+            db.commit()
 
     def _finish(self, meeting_id: str | None, exitcode: int | None) -> None:
         """The worker exited. If it did not record an outcome itself, it crashed or was killed."""

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, Field
 
-from pipelines.models import Decision, DecisionStatus, JobStatus, Protocol
+from pipelines.models import NAME_LENGTH, Decision, DecisionStatus, JobStatus, Protocol
 
 from .db import MeetingRow
 from .jobs import overall_progress
 
-NAME = 200  # a person's name, a place, a time
 TEXT = 100_000  # a summary, a decision, an item's corrected transcript
-PEOPLE = 500
+PEOPLE = 1000
+Name = Annotated[str, Field(max_length=NAME_LENGTH)]
+PersonLine = Annotated[str, Field(max_length=2 * NAME_LENGTH + 2)]  # "Name, Organisation"
 
 
 class LoginIn(BaseModel):
@@ -76,11 +79,11 @@ class ItemPatch(BaseModel):
 
 
 class HeaderPatch(BaseModel):
-    attendees: list[str] | None = Field(None, max_length=PEOPLE)
-    absent: list[str] | None = Field(None, max_length=PEOPLE)
-    place: str | None = Field(None, max_length=NAME)
-    time: str | None = Field(None, max_length=NAME)
-    justerare: list[str] | None = Field(None, max_length=20)
+    attendees: list[PersonLine] | None = Field(None, max_length=PEOPLE)
+    absent: list[PersonLine] | None = Field(None, max_length=PEOPLE)
+    place: Name | None = None
+    time: Name | None = None
+    justerare: list[Name] | None = Field(None, max_length=20)
     version: int
 
 

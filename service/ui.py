@@ -17,11 +17,12 @@ from sqlalchemy import select
 from pipelines.models import Protocol
 from pipelines.models import READY
 
-from . import auth
-from .api.session import set_session_cookie
+from . import audit, auth
+from .api.session import start_session
 from .db import MeetingRow
 from .deps import SessionDep, find_meeting
-from .errors import NotFound
+from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
+from .middleware import same_origin
 from .exports import kept_stats
 from .schemas import MeetingStatus
 
@@ -63,23 +64,31 @@ def login_page(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login_form(request: Request, db: SessionDep, email: str = Form(...), password: str = Form(...),
-               next: str = Form("/")):
-    user = auth.authenticate(db, email, password)
-    if user is None:
-        return render("login.html", 401, next=next, error="Fel e-post eller lösenord.", email=email)
-    token, _ = auth.create_session(db, user)
+def login_form(request: Request, db: SessionDep, email: str = Form(..., max_length=320),
+               password: str = Form(..., max_length=1024), next: str = Form("/", max_length=2000)):
+    """Cross-site posts never get here (service/middleware.py), so a foreign page cannot log you in."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, token, request.app.state.settings.secure_cookies)
+    try:
+        start_session(request, db, response, email, password)
+    except (NotLoggedIn, TooManyRequests) as e:
+        headers = {"Retry-After": str(e.retry_after)} if isinstance(e, TooManyRequests) else None
+        page = render("login.html", e.status, next=target, error=e.message.split(" – ")[0] + ".", email=email)
+        page.headers.update(headers or {})
+        return page
     return response
 
 
 @router.post("/logout")
-def logout_form(request: Request, db: SessionDep, csrf_token: str = Form("")):
+def logout_form(request: Request, db: SessionDep, csrf_token: str = Form("", max_length=200)):
+    """The server session always ends with the cookie: both when the browser says the form is our own
+    page, or the form carries the session's token; otherwise nothing changes (403)."""
     user = page_user(request, db)
-    if user and auth.csrf_ok(user, csrf_token):
-        auth.end_session(db, request.cookies.get(auth.COOKIE))
+    if not (same_origin(request.headers) or (user and auth.csrf_ok(user, csrf_token))):
+        raise Forbidden("Utloggningen kom inte från Protokolls egen sida – logout not from our page")
+    auth.end_session(db, request.cookies.get(auth.COOKIE))
+    if user:
+        audit.record(db, "logout", user.email, org_id=user.org_id, ip=audit.client_ip(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.COOKIE, path="/")
     return response

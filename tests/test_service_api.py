@@ -28,7 +28,7 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("service") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")
-    srv = Server(data_dir, args=["--max-upload-mb", "1"]).start()
+    srv = Server(data_dir, args=["--max-upload-mb", "1", "--api-docs"]).start()
     yield srv
     srv.stop()
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from sqlalchemy import select
 
+from ..audit import client_ip, record
 from ..db import MeetingRow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer
 from ..errors import NotFound
@@ -34,7 +35,10 @@ def list_meetings(db: SessionDep, user: CurrentUser):
                         422: {"description": "Ogiltigt mötes­kort"}})
 async def upload_meeting(request: Request, user: Writer):
     """Stream the recording to disk, check it is audio by content, queue the job."""
-    return Created(id=await receive_upload(request, user))
+    meeting_id = await receive_upload(request, user)
+    with request.app.state.sessions() as db:
+        record(db, "upload", user.email, org_id=user.org_id, target=meeting_id, ip=client_ip(request))
+    return Created(id=meeting_id)
 
 
 @router.get("/meetings/{meeting_id}", response_model=MeetingStatus)
@@ -45,12 +49,14 @@ def get_meeting(row: MeetingDep):
 @router.delete("/meetings/{meeting_id}", status_code=204)
 def delete_meeting(row: WritableMeeting, request: Request, db: SessionDep, user: Writer) -> None:
     """GDPR: remove the recording, transcript, drafts, exports, protocol and its audit trail."""
-    remove_meeting(db, request.app.state, row)
+    remove_meeting(db, request.app.state, row, user, client_ip(request))
 
 
 @router.get("/meetings/{meeting_id}/recording", response_class=FileResponse)
-def recording(row: MeetingDep, request: Request):
+def recording(row: MeetingDep, request: Request, db: SessionDep, user: CurrentUser):
     path = request.app.state.data.recording(row.id)
     if path is None:
         raise NotFound("Inspelningen finns inte – recording not found")
+    if "range" not in request.headers or request.headers["range"].startswith("bytes=0-"):  # not every seek
+        record(db, "download", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     return FileResponse(path, media_type=audio_media_type(path))  # supports Range, so the player can seek

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from .. import review
+from ..audit import client_ip, record
 from ..db import AuditRow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
 from ..exports import KeptStats, docx_bytes, kept_stats
@@ -90,5 +91,7 @@ async def export(meeting_id: str, request: Request, user: CurrentUser,
         protocol, original = review.load_protocol(row), review.load_original(row)
     workdir = request.app.state.data.meeting_dir(row.id) / "exports"
     content = await run_in_threadpool(docx_bytes, protocol, original, workdir, row.updated, mode)
+    with request.app.state.sessions() as db:
+        record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     name = f"protokoll-{protocol.meeting.date.isoformat()}.docx"
     return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -80,7 +80,7 @@ class Server:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--pipeline", self.pipeline, *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
+             "--pipeline", self.pipeline, "--insecure-cookies", *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
             stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
