@@ -66,11 +66,13 @@ def add_user(data_dir: Path, email: str, org: str, password: str = PASSWORD) -> 
 
 class Server:
     """`protokoll serve` in its own process group, so a test can kill it (and its workers) hard.
-    `pipeline` names the pipeline module (the fast fake unless a test needs the real one)."""
+    `pipeline` names the pipeline module (the fast fake unless a test needs the real one); the session
+    cookie works over plain http unless `secure_cookies` (the production default) is asked for."""
 
     def __init__(self, data_dir: Path, env: dict | None = None, args: list[str] | None = None,
-                 pipeline: str = FAKE_PIPELINE):
-        self.data_dir, self.extra_env, self.args, self.pipeline = data_dir, env or {}, args or [], pipeline
+                 pipeline: str = FAKE_PIPELINE, secure_cookies: bool = False):
+        self.data_dir, self.extra_env, self.pipeline = data_dir, env or {}, pipeline
+        self.args = [*(args or []), *([] if secure_cookies else ["--insecure-cookies"])]
         self.proc: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
 
@@ -80,7 +82,7 @@ class Server:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--pipeline", self.pipeline, "--insecure-cookies", *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
+             "--pipeline", self.pipeline, *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
             stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -1,0 +1,85 @@
+"""Defaults that limit the damage: security headers, Secure cookies, no public /docs, a security log
+that outlives the meeting it names, secure_delete, owner-only files, and 4xx for odd input."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import httpx
+
+from service.db import open_db
+from tests.helpers.server import PASSWORD, Server, add_user, make_audio, upload, wait_ready, wait_status
+
+
+def test_security_headers_on_pages_and_api(two_orgs, anna, annas_meeting):
+    for path in ["/login", "/api/me", f"/meetings/{annas_meeting}", f"/api/meetings/{annas_meeting}/protocol"]:
+        r = anna.get(path)
+        assert r.status_code == 200, path
+        csp = r.headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "same-origin"
+        assert r.headers["cache-control"] == "no-store", path
+    assert "no-store" not in httpx.get(two_orgs.url + "/static/app.css").headers.get("cache-control", "")
+
+
+def test_docs_are_off_and_cookies_secure_by_default(tmp_path):
+    data = tmp_path / "data"
+    add_user(data, "anna@bastad.se", "Båstad")
+    server = Server(data, secure_cookies=True).start()
+    try:
+        for path in ["/docs", "/openapi.json", "/redoc"]:
+            assert httpx.get(server.url + path).status_code == 404, path
+        r = httpx.post(server.url + "/api/login", json={"email": "anna@bastad.se", "password": PASSWORD})
+        assert r.status_code == 200 and "; secure" in r.headers["set-cookie"].lower()
+    finally:
+        server.stop()
+
+
+def test_security_log_outlives_the_deleted_meeting(two_orgs, anna, tone):
+    meeting = upload(anna, tone).json()["id"]
+    wait_ready(anna, meeting)
+    assert anna.get(f"/api/meetings/{meeting}/recording").status_code == 200
+    assert anna.get(f"/api/meetings/{meeting}/export.docx").status_code == 200
+    assert anna.delete(f"/api/meetings/{meeting}").status_code == 204
+    with sqlite3.connect(two_orgs.data_dir / "protokoll.db") as db:
+        rows = db.execute("select event, actor, ok from security_events where target=? order by id", (meeting,)).fetchall()
+        logins = {e for (e,) in db.execute("select event from security_events where event like 'login%'")}
+        columns = {c[1] for c in db.execute("pragma table_info(security_events)")}
+    assert [e for e, _, _ in rows] == ["upload", "download", "export", "delete"]
+    assert all(actor == "anna@bastad.se" and ok for _, actor, ok in rows)
+    assert "login_ok" in logins
+    assert columns == {"id", "at", "event", "actor", "org_id", "target", "ip", "ok"}  # who/what/when, no content
+
+
+def test_files_are_owner_only_and_deletes_overwrite(two_orgs, annas_meeting):
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(two_orgs.data_dir) == 0o700
+    assert mode(two_orgs.data_dir / "protokoll.db") == 0o600
+    folder = two_orgs.data_dir / "meetings" / annas_meeting
+    assert mode(folder) == 0o700
+    assert {mode(p) for p in folder.rglob("*") if p.is_file()} == {0o600}
+    with open_db(two_orgs.data_dir)().connection() as conn:
+        assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+
+
+def test_odd_input_is_4xx_not_500(two_orgs, anna, annas_meeting, tmp_path):
+    m = f"/api/meetings/{annas_meeting}"
+    version = anna.get(m + "/protocol").json()["version"]
+    r = anna.patch(m + "/header", json={"attendees": [", Bjuv"], "version": version})
+    assert r.status_code == 422 and "namn" in r.json()["detail"]
+    assert anna.get(m + "/protocol").json()["version"] == version
+    slow = Server(two_orgs.data_dir.parent / "slow", env={"FAKE_STAGE_SECONDS": "30"})
+    slow.data_dir.mkdir()
+    add_user(slow.data_dir, "anna@bastad.se", "Båstad")
+    slow.start()
+    try:
+        client = slow.client("anna@bastad.se")
+        meeting = upload(client, make_audio(tmp_path / "m.flac")).json()["id"]
+        wait_status(client, meeting, {"transcribing"})
+        for path in ["/stats", "/protocol", "/export.docx"]:
+            r = client.get(f"/api/meetings/{meeting}{path}")
+            assert r.status_code == 409 and "inte klart" in r.json()["detail"], path
+    finally:
+        slow.stop()
