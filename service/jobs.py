@@ -16,15 +16,12 @@ benchmarks name another one with the same contract (`create_app(pipeline=…)`, 
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -34,13 +31,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from pipelines.errors import ProtokollError
 from pipelines.models import (DRAFTING, FAILED, QUEUED, READY, RUNNING_STATES, SEGMENTING, TRANSCRIBING, ItemDraft,
                               Protocol)
 
-from .db import MeetingRow, db_url, make_engine, utcnow
+from .db import MeetingRow
 from .errors import ServiceError
 from .storage import DataDir
+from .worker import job_main, redraft_main
 
 log = logging.getLogger("protokoll.jobs")
 DEFAULT_PIPELINE = "pipelines.run"
@@ -139,7 +136,7 @@ class LocalProcessRunner:
                 self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
             pool = self._redraft_pool
         try:
-            text = pool.submit(_redraft_main, self.pipeline, protocol.model_dump_json(), transcript_text, number).result()
+            text = pool.submit(redraft_main, self.pipeline, protocol.model_dump_json(), transcript_text, number).result()
         except BrokenProcessPool:  # its worker died (e.g. out of memory): the next redraft gets a new pool
             with self._lock:
                 if self._redraft_pool is pool:
@@ -184,7 +181,7 @@ class LocalProcessRunner:
                 meeting_id = row.id
                 self._served[row.org_id] = next(self._turn)
                 self._deadline = time.monotonic() + self.time_limit.seconds(row.duration_seconds)
-            proc = self._ctx.Process(target=_job_main, name=f"protokoll-job-{meeting_id[:8]}",
+            proc = self._ctx.Process(target=job_main, name=f"protokoll-job-{meeting_id[:8]}",
                                      args=(str(self.data.root), meeting_id, self.pipeline, os.getpid()))
             proc.start()
             self._proc, self._current = proc, meeting_id
@@ -227,72 +224,3 @@ class LocalProcessRunner:
                 row.status = QUEUED
             row.worker_pid = None
             db.commit()
-
-
-# --- worker processes (run in a fresh interpreter) --------------------------------------------
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: get SIGKILL when the server dies, so a killed server never leaves an orphan job running."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
-    _die_with_parent(parent_pid)
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    from pipelines.meeting_card import load_meeting
-    from pipelines.run import PipelineOptions
-
-    from .review import record_ai_draft
-
-    data = DataDir(Path(data_dir))
-    engine = make_engine(db_url(data.root))
-    sessions = sessionmaker(engine)
-    last = {"t": 0.0, "stage": None}
-
-    def progress(stage: str, fraction: float, eta: float | None) -> None:
-        now = time.monotonic()
-        # Throttle DB writes; always write a stage change and the end of a stage.
-        if stage == last["stage"] and fraction < 1.0 and now - last["t"] < 0.5:
-            return
-        last.update(t=now, stage=stage)
-        with sessions() as db:
-            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.status.in_(RUNNING_STATES))
-                       .values(status=stage if stage in RUNNING_STATES else TRANSCRIBING,
-                               stage_progress=float(fraction), eta_seconds=eta, updated=utcnow()))
-            db.commit()
-
-    def fail(message: str) -> None:
-        with sessions() as db:
-            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id)
-                       .values(status=FAILED, error=message, worker_pid=None, updated=utcnow()))
-            db.commit()
-
-    try:
-        module = importlib.import_module(pipeline)
-        meeting = load_meeting(data.card(meeting_id))
-        recording = data.recording(meeting_id)
-        options = PipelineOptions(export_docx=False)  # the service exports itself
-        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, options=options)
-        with sessions() as db:
-            record_ai_draft(db, meeting_id, protocol)
-    except ProtokollError as e:
-        fail(str(e))
-    except Exception:
-        traceback.print_exc()
-        fail("Ett internt fel stoppade bearbetningen; se serverns logg – an internal error stopped the job")
-    finally:
-        engine.dispose()
-
-
-def _redraft_main(pipeline: str, protocol_json: str, transcript_text: str, number: int) -> str:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    module = importlib.import_module(pipeline)
-    protocol = Protocol.model_validate_json(protocol_json)
-    return module.redraft_item(protocol, transcript_text, number).model_dump_json()
