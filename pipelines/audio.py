@@ -1,7 +1,7 @@
 """Audio in: probe a recording and decode it as a stream of 16 kHz mono float32 blocks.
 
-The containers are an allow-list (wav, mp3, m4a/mp4, ogg/opus, flac, webm/mkv, also video files with
-sound): FFmpeg may only use those demuxers and only read plain local files, so a playlist (HLS) or a
+The containers are an allow-list (wav, mp3, m4a/mp4, aac, ogg/opus, flac, webm/mkv, also video files
+with sound): FFmpeg may only use those demuxers and only read plain local files, so a playlist (HLS) or a
 concat list that names other files or URLs is refused instead of followed. Nothing here holds the whole recording: a 4-hour meeting is decoded packet by packet and handed on
 in blocks, and `iter_windows` cuts it into ~10-minute windows at the quietest moment near the edge,
 so Whisper never sees a word split in two and memory stays bounded by the window size.
@@ -25,9 +25,9 @@ SAMPLE_RATE = 16000
 MAX_BAD_PACKETS = 100  # damaged packets skipped before we give up and keep what decoded
 
 # FFmpeg demuxer name -> the file suffix we store it under. Nothing else is opened.
-CONTAINERS = {"flac": ".flac", "wav": ".wav", "mp3": ".mp3", "ogg": ".ogg",
+CONTAINERS = {"flac": ".flac", "wav": ".wav", "mp3": ".mp3", "ogg": ".ogg", "aac": ".aac",
               "mov,mp4,m4a,3gp,3g2,mj2": ".m4a", "matroska,webm": ".webm"}
-_OPEN_OPTIONS = {"format_whitelist": "flac,wav,mp3,ogg,mov,matroska", "protocol_whitelist": "file"}
+_OPEN_OPTIONS = {"format_whitelist": "flac,wav,mp3,ogg,aac,mov,matroska", "protocol_whitelist": "file"}
 
 
 class AudioInfo(BaseModel):
@@ -52,8 +52,8 @@ def open_audio(path: Path) -> av.container.InputContainer:
         return av.open(str(path), metadata_errors="ignore", options=_OPEN_OPTIONS)
     except (av.FFmpegError, UnicodeDecodeError) as e:
         raise AudioError(
-            f"Filen {path.name} är ingen ljudfil i ett format som stöds (wav, mp3, m4a, ogg/opus, flac, webm) eller är "
-            f"skadad – not a supported audio file or corrupt ({e.__class__.__name__})"
+            f"Filen {path.name} är ingen ljudfil i ett format som stöds (wav, mp3, m4a/aac, ogg/opus, flac, webm) eller "
+            f"är skadad – not an audio file in a supported format, or corrupt ({e.__class__.__name__})"
         ) from None
 
 

@@ -241,5 +241,5 @@ def _first_frame_time(container, stream, at: float | None) -> float | None:
 
 def audio_media_type(path: Path) -> str:
     """The media type of a stored recording; its suffix is the detected container's (CONTAINERS)."""
-    return {".flac": "audio/flac", ".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4",
+    return {".flac": "audio/flac", ".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac",
             ".ogg": "audio/ogg", ".webm": "audio/webm"}.get(path.suffix, "application/octet-stream")

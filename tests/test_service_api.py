@@ -19,6 +19,7 @@ import pytest
 from pipelines.models import Protocol
 from tests.helpers.server import (PASSWORD, Server, add_user, docx_text, leftovers, make_audio, meeting_count, upload,
                                   wait_ready)
+from tests.helpers.server import ready_meeting as uploaded_and_ready
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -45,10 +46,7 @@ def anna(server):
 
 @pytest.fixture(scope="module")
 def ready_meeting(anna, audio) -> str:
-    r = upload(anna, audio)
-    assert r.status_code == 201, r.text
-    wait_ready(anna, r.json()["id"])
-    return r.json()["id"]
+    return uploaded_and_ready(anna, audio)
 
 
 # --- tests ----------------------------------------------------------------------------------

@@ -60,8 +60,14 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 
 def add_user(data_dir: Path, email: str, org: str, password: str = PASSWORD) -> None:
-    result = cli("user", "add", email, "--org", org, "--data-dir", str(data_dir), stdin=password + "\n")
-    assert result.returncode == 0, result.stderr
+    """As `protokoll user add` does it, in this process (the command itself is tested in tests/security)."""
+    from service.auth import add_user as add
+    from service.db import open_db
+
+    sessions = open_db(data_dir)
+    with sessions() as db:
+        add(db, email, password, org)
+    sessions.kw["bind"].dispose()
 
 
 class Server:
@@ -138,6 +144,14 @@ def wait_ready(client: httpx.Client, meeting_id: str, timeout: float = 60) -> di
     status, _ = wait_status(client, meeting_id, {"ready", "failed"}, timeout)
     assert status["status"] == "ready", status
     return status
+
+
+def ready_meeting(client: httpx.Client, recording: Path, card: str = CARD) -> str:
+    """Upload and wait for the draft; the meeting's id."""
+    r = upload(client, recording, card)
+    assert r.status_code == 201, r.text
+    wait_ready(client, r.json()["id"])
+    return r.json()["id"]
 
 
 def leftovers(data_dir: Path) -> list[Path]:

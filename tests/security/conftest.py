@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.server import Server, add_user, make_audio, upload, wait_ready
+from tests.helpers.server import Server, add_user, make_audio, ready_meeting
 
 
 @pytest.fixture(scope="package")
@@ -35,7 +35,4 @@ def bo(two_orgs):
 
 @pytest.fixture(scope="package")
 def annas_meeting(anna, tone) -> str:
-    r = upload(anna, tone)
-    assert r.status_code == 201, r.text
-    wait_ready(anna, r.json()["id"])
-    return r.json()["id"]
+    return ready_meeting(anna, tone)

@@ -42,13 +42,11 @@ def test_one_organisations_uploads_do_not_starve_another(data, tmp_path):
     try:
         anna, bo = server.client("anna@bastad.se"), server.client("bo@bjuv.se")
         audio = make_audio(tmp_path / "m.flac")
-        annas = [upload(anna, audio).json()["id"] for _ in range(5)]
+        annas = [upload(anna, audio).json()["id"] for _ in range(3)]
         bos = upload(bo, audio).json()["id"]
         wait_ready(bo, bos, timeout=60)
         done = [m for m in annas if anna.get(f"/api/meetings/{m}").json()["status"] == "ready"]
-        assert len(done) <= 2, "Bjuv's one upload waited for Båstad's five"
-        for m in annas:
-            wait_ready(anna, m, timeout=60)
+        assert len(done) <= 2, "Bjuv's one upload waited for all of Båstad's"
     finally:
         server.stop()
 
@@ -65,7 +63,7 @@ def _workers(server_pid: int) -> set[int]:
 
 
 def test_killed_redraft_worker_is_replaced(data, tmp_path):
-    server = Server(data, env={"FAKE_REDRAFT_SECONDS": "3"}).start()
+    server = Server(data, env={"FAKE_REDRAFT_SECONDS": "2"}).start()
     try:
         client = server.client("anna@bastad.se")
         meeting = upload(client, make_audio(tmp_path / "m.flac")).json()["id"]

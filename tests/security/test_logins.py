@@ -76,6 +76,8 @@ def test_strong_passwords_pass_and_the_cli_refuses_a_weak_one(tmp_path):
     assert password_problem(PASSWORD, ["anna@bastad.se"]) is None
     result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", "--data-dir", str(tmp_path), stdin="sommar2024\n")
     assert result.returncode == 2 and "lösenord" in result.stderr and "Traceback" not in result.stderr
+    result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", "--data-dir", str(tmp_path), stdin=PASSWORD + "\n")
+    assert result.returncode == 0 and "skapad" in result.stdout
 
 
 def test_disable_passwd_delete_end_sessions(fresh_server):
