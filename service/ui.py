@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
-from pipelines.models import Protocol
-from pipelines.models import READY
+from pipelines.models import (ACCEPTED, DRAFTING, EDITED, FAILED, QUEUED, READY, REJECTED, SEGMENTING, SUGGESTED,
+                              TRANSCRIBING, Protocol)
 
 from . import audit, auth
 from .api.session import start_session
@@ -30,9 +30,9 @@ router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                   autoescape=select_autoescape(["html"], default=True))
 
-STATUS_LABELS = {"queued": "I kö", "transcribing": "Transkriberar", "segmenting": "Delar upp i punkter",
-                 "drafting": "Skriver utkast", "ready": "Klar för granskning", "failed": "Misslyckades"}
-DECISION_LABELS = {"suggested": "Förslag", "accepted": "Godtaget", "edited": "Redigerat", "rejected": "Struket"}
+STATUS_LABELS = {QUEUED: "I kö", TRANSCRIBING: "Transkriberar", SEGMENTING: "Delar upp i punkter",
+                 DRAFTING: "Skriver utkast", READY: "Klar för granskning", FAILED: "Misslyckades"}
+DECISION_LABELS = {SUGGESTED: "Förslag", ACCEPTED: "Godtaget", EDITED: "Redigerat", REJECTED: "Struket"}
 
 
 def clock(seconds: float | None) -> str:
@@ -43,7 +43,7 @@ def clock(seconds: float | None) -> str:
 
 
 env.filters["clock"] = clock
-env.globals.update(STATUS_LABELS=STATUS_LABELS, DECISION_LABELS=DECISION_LABELS)
+env.globals.update(STATUS_LABELS=STATUS_LABELS, DECISION_LABELS=DECISION_LABELS, READY=READY, FAILED=FAILED)
 
 
 def render(name: str, status_code: int = 200, **context) -> HTMLResponse:

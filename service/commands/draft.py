@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from pipelines.errors import InputError
 from pipelines.meeting_card import load_meeting
+from pipelines.models import DRAFTING, SEGMENTING, TRANSCRIBING
 
 
 class _Bars:
@@ -19,7 +20,7 @@ class _Bars:
         self.bars: dict[str, tqdm] = {}
 
     def __call__(self, stage: str, fraction: float, eta: float | None) -> None:
-        labels = {"transcribing": "Transkriberar", "segmenting": "Delar upp", "drafting": "Skriver utkast"}
+        labels = {TRANSCRIBING: "Transkriberar", SEGMENTING: "Delar upp", DRAFTING: "Skriver utkast"}
         bar = self.bars.get(stage)
         if bar is None:
             for done in self.bars.values():  # a new stage: the previous ones are finished
