@@ -40,7 +40,8 @@ def browser():
 
 def _saved(page) -> None:
     """Wait until autosave has nothing pending."""
-    page.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+    # Functions, not expressions: the page's CSP forbids eval, which Playwright uses for expressions.
+    page.wait_for_function("() => document.body.dataset.pending === '0'", timeout=30_000)
     assert page.locator("#save-state").inner_text() == "Alla ändringar sparade"
 
 
@@ -88,9 +89,9 @@ def review_flow(browser, server: Server, recording: Path, card: Path, *, ready_t
     play = page.locator("button.play").first
     start = float(play.get_attribute("data-seek"))
     play.click()
-    page.wait_for_function(f"(a => !a.paused && a.currentTime >= {start})(document.getElementById('audio'))",
+    page.wait_for_function(f"() => (a => !a.paused && a.currentTime >= {start})(document.getElementById('audio'))",
                            timeout=30_000)
-    page.evaluate("document.getElementById('audio').pause()")
+    page.evaluate("() => document.getElementById('audio').pause()")
 
     decisions, texts, unique = _decisions(page)
     if len(texts) < 3 or len(unique) < 3:
