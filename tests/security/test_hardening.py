@@ -7,9 +7,10 @@ import sqlite3
 import stat
 
 import httpx
+import pytest
 
 from service.db import open_db
-from tests.helpers.server import PASSWORD, Server, add_user, make_audio, upload, wait_ready, wait_status
+from tests.helpers.server import PASSWORD, Server, add_user, make_audio, ready_meeting, upload, wait_status
 
 
 def test_security_headers_on_pages_and_api(two_orgs, anna, annas_meeting):
@@ -24,22 +25,33 @@ def test_security_headers_on_pages_and_api(two_orgs, anna, annas_meeting):
     assert "no-store" not in httpx.get(two_orgs.url + "/static/app.css").headers.get("cache-control", "")
 
 
-def test_docs_are_off_and_cookies_secure_by_default(tmp_path):
-    data = tmp_path / "data"
+@pytest.fixture(scope="module")
+def production(tmp_path_factory):
+    """The defaults (Secure cookies, no /docs), and jobs slow enough to ask for a protocol too early."""
+    data = tmp_path_factory.mktemp("defaults") / "data"
     add_user(data, "anna@bastad.se", "Båstad")
-    server = Server(data, secure_cookies=True).start()
-    try:
-        for path in ["/docs", "/openapi.json", "/redoc"]:
-            assert httpx.get(server.url + path).status_code == 404, path
-        r = httpx.post(server.url + "/api/login", json={"email": "anna@bastad.se", "password": PASSWORD})
-        assert r.status_code == 200 and "; secure" in r.headers["set-cookie"].lower()
-    finally:
-        server.stop()
+    server = Server(data, env={"FAKE_STAGE_SECONDS": "30"}, secure_cookies=True).start()
+    yield server
+    server.stop()
+
+
+def _secure_client(server) -> httpx.Client:
+    """httpx keeps a Secure cookie off plain http, as a browser would; send it by hand."""
+    r = httpx.post(server.url + "/api/login", json={"email": "anna@bastad.se", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    return httpx.Client(base_url=server.url, timeout=30, headers={
+        "Cookie": f"protokoll_session={r.cookies['protokoll_session']}", "X-CSRF-Token": r.json()["csrf_token"]})
+
+
+def test_docs_are_off_and_cookies_secure_by_default(production):
+    for path in ["/docs", "/openapi.json", "/redoc"]:
+        assert httpx.get(production.url + path).status_code == 404, path
+    r = httpx.post(production.url + "/api/login", json={"email": "anna@bastad.se", "password": PASSWORD})
+    assert r.status_code == 200 and "; secure" in r.headers["set-cookie"].lower()
 
 
 def test_security_log_outlives_the_deleted_meeting(two_orgs, anna, tone):
-    meeting = upload(anna, tone).json()["id"]
-    wait_ready(anna, meeting)
+    meeting = ready_meeting(anna, tone)
     assert anna.get(f"/api/meetings/{meeting}/recording").status_code == 200
     assert anna.get(f"/api/meetings/{meeting}/export.docx").status_code == 200
     assert anna.delete(f"/api/meetings/{meeting}").status_code == 204
@@ -64,22 +76,15 @@ def test_files_are_owner_only_and_deletes_overwrite(two_orgs, annas_meeting):
         assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
 
 
-def test_odd_input_is_4xx_not_500(two_orgs, anna, annas_meeting, tmp_path):
+def test_odd_input_is_4xx_not_500(production, anna, annas_meeting, tmp_path):
     m = f"/api/meetings/{annas_meeting}"
     version = anna.get(m + "/protocol").json()["version"]
     r = anna.patch(m + "/header", json={"attendees": [", Bjuv"], "version": version})
     assert r.status_code == 422 and "namn" in r.json()["detail"]
     assert anna.get(m + "/protocol").json()["version"] == version
-    slow = Server(two_orgs.data_dir.parent / "slow", env={"FAKE_STAGE_SECONDS": "30"})
-    slow.data_dir.mkdir()
-    add_user(slow.data_dir, "anna@bastad.se", "Båstad")
-    slow.start()
-    try:
-        client = slow.client("anna@bastad.se")
-        meeting = upload(client, make_audio(tmp_path / "m.flac")).json()["id"]
-        wait_status(client, meeting, {"transcribing"})
-        for path in ["/stats", "/protocol", "/export.docx"]:
-            r = client.get(f"/api/meetings/{meeting}{path}")
-            assert r.status_code == 409 and "inte klart" in r.json()["detail"], path
-    finally:
-        slow.stop()
+    client = _secure_client(production)
+    meeting = upload(client, make_audio(tmp_path / "m.flac")).json()["id"]
+    wait_status(client, meeting, {"transcribing"})
+    for path in ["/stats", "/protocol", "/export.docx"]:
+        r = client.get(f"/api/meetings/{meeting}{path}")
+        assert r.status_code == 409 and "inte klart" in r.json()["detail"], path

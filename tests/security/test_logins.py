@@ -13,23 +13,14 @@ from service.ratelimit import LoginLimiter
 from tests.helpers.server import PASSWORD, Server, add_user, cli
 
 
-def _start(data):
-    add_user(data, "anna@bastad.se", "Båstad")
-    add_user(data, "bo@bjuv.se", "Bjuv")
-    return Server(data).start()
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = _start(tmp_path_factory.mktemp("logins") / "data")
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def fresh_server(tmp_path):
-    """For tests that lock out or delete an account."""
-    srv = _start(tmp_path / "data")
+    """Anna and Bo for the session tests; Cilla is locked out, Dan disabled and deleted by their tests."""
+    data = tmp_path_factory.mktemp("logins") / "data"
+    for email, org in [("anna@bastad.se", "Båstad"), ("bo@bjuv.se", "Bjuv"), ("cilla@bastad.se", "Båstad"),
+                       ("dan@bastad.se", "Båstad")]:
+        add_user(data, email, org)
+    srv = Server(data).start()
     yield srv
     srv.stop()
 
@@ -38,14 +29,13 @@ def _login(server, email, password, **kw):
     return httpx.post(server.url + "/api/login", json={"email": email, "password": password}, **kw)
 
 
-def test_wrong_passwords_are_throttled_per_account_with_retry_after(fresh_server):
-    server = fresh_server
-    codes = [_login(server, "anna@bastad.se", f"fel-{i}").status_code for i in range(6)]
+def test_wrong_passwords_are_throttled_per_account_with_retry_after(server):
+    codes = [_login(server, "cilla@bastad.se", f"fel-{i}").status_code for i in range(6)]
     assert codes == [401] * 5 + [429]  # five typos are free, then each failure doubles the wait
-    r = _login(server, "anna@bastad.se", PASSWORD)  # even the right password waits out the backoff
+    r = _login(server, "cilla@bastad.se", PASSWORD)  # even the right password waits out the backoff
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and "försök igen" in r.json()["detail"]
     assert _login(server, "bo@bjuv.se", PASSWORD).status_code == 200  # another account is not locked out
-    page = httpx.post(server.url + "/login", data={"email": "anna@bastad.se", "password": PASSWORD, "next": "/"})
+    page = httpx.post(server.url + "/login", data={"email": "cilla@bastad.se", "password": PASSWORD, "next": "/"})
     assert page.status_code == 429 and "Retry-After" in page.headers
 
 
@@ -80,23 +70,22 @@ def test_strong_passwords_pass_and_the_cli_refuses_a_weak_one(tmp_path):
     assert result.returncode == 0 and "skapad" in result.stdout
 
 
-def test_disable_passwd_delete_end_sessions(fresh_server):
-    server = fresh_server
+def test_disable_passwd_delete_end_sessions(server):
     data = str(server.data_dir)
-    anna = server.client("anna@bastad.se")
-    assert cli("user", "disable", "anna@bastad.se", "--data-dir", data).returncode == 0
-    assert anna.get("/api/me").status_code == 401
-    assert _login(server, "anna@bastad.se", PASSWORD).status_code == 401
-    assert cli("user", "enable", "anna@bastad.se", "--data-dir", data).returncode == 0
-    anna = server.client("anna@bastad.se")
+    dan = server.client("dan@bastad.se")
+    assert cli("user", "disable", "dan@bastad.se", "--data-dir", data).returncode == 0
+    assert dan.get("/api/me").status_code == 401
+    assert _login(server, "dan@bastad.se", PASSWORD).status_code == 401
+    assert cli("user", "enable", "dan@bastad.se", "--data-dir", data).returncode == 0
+    dan = server.client("dan@bastad.se")
     new = "ny-kaffekopp-regnbåge-9"
-    assert cli("user", "passwd", "anna@bastad.se", "--data-dir", data, stdin=new + "\n").returncode == 0
-    assert anna.get("/api/me").status_code == 401
-    assert _login(server, "anna@bastad.se", new).status_code == 200
-    assert cli("user", "delete", "anna@bastad.se", "--data-dir", data).returncode == 0
-    assert _login(server, "anna@bastad.se", new).status_code == 401
+    assert cli("user", "passwd", "dan@bastad.se", "--data-dir", data, stdin=new + "\n").returncode == 0
+    assert dan.get("/api/me").status_code == 401
+    assert _login(server, "dan@bastad.se", new).status_code == 200
+    assert cli("user", "delete", "dan@bastad.se", "--data-dir", data).returncode == 0
+    assert _login(server, "dan@bastad.se", new).status_code == 401
     with sqlite3.connect(server.data_dir / "protokoll.db") as db:
-        events = [e for (e,) in db.execute("select event from security_events where target='anna@bastad.se'")]
+        events = [e for (e,) in db.execute("select event from security_events where target='dan@bastad.se'")]
     assert {"user_added", "user_disabled", "user_enabled", "password_changed", "user_deleted"} <= set(events)
 
 
