@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import av
 import numpy as np
@@ -24,9 +25,16 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16000
 MAX_BAD_PACKETS = 100  # damaged packets skipped before we give up and keep what decoded
 
-# FFmpeg demuxer name -> the file suffix we store it under. Nothing else is opened.
-CONTAINERS = {"flac": ".flac", "wav": ".wav", "mp3": ".mp3", "ogg": ".ogg", "aac": ".aac",
-              "mov,mp4,m4a,3gp,3g2,mj2": ".m4a", "matroska,webm": ".webm"}
+class Container(NamedTuple):
+    suffix: str  # what a recording in this container is stored as
+    media_type: str
+
+
+# FFmpeg demuxer name -> how we store and serve it. Nothing else is opened.
+CONTAINERS = {"flac": Container(".flac", "audio/flac"), "wav": Container(".wav", "audio/wav"),
+              "mp3": Container(".mp3", "audio/mpeg"), "ogg": Container(".ogg", "audio/ogg"),
+              "aac": Container(".aac", "audio/aac"), "mov,mp4,m4a,3gp,3g2,mj2": Container(".m4a", "audio/mp4"),
+              "matroska,webm": Container(".webm", "audio/webm")}
 _OPEN_OPTIONS = {"format_whitelist": "flac,wav,mp3,ogg,aac,mov,matroska", "protocol_whitelist": "file"}
 
 

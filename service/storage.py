@@ -17,6 +17,7 @@ stopped early. Any failure removes the staging folder: nothing half-written is l
 from __future__ import annotations
 
 import logging
+import mimetypes
 import re
 import shutil
 import uuid
@@ -28,7 +29,7 @@ from pydantic import BaseModel
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from pipelines.audio import AudioInfo, audio_stream, open_audio, probe
+from pipelines.audio import CONTAINERS, AudioInfo, audio_stream, open_audio, probe
 from pipelines.errors import AudioError, InputError
 
 from .errors import TooLarge
@@ -240,6 +241,7 @@ def _first_frame_time(container, stream, at: float | None) -> float | None:
 
 
 def audio_media_type(path: Path) -> str:
-    """The media type of a stored recording; its suffix is the detected container's (CONTAINERS)."""
-    return {".flac": "audio/flac", ".wav": "audio/wav", ".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac",
-            ".ogg": "audio/ogg", ".webm": "audio/webm"}.get(path.suffix, "application/octet-stream")
+    """The media type of a stored recording: its suffix is the detected container's (CONTAINERS); recordings
+    stored before that kept the uploader's suffix."""
+    known = next((c.media_type for c in CONTAINERS.values() if c.suffix == path.suffix), None)
+    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"

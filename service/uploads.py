@@ -80,7 +80,7 @@ def store_upload(data: DataDir, sessions: sessionmaker, form: StreamingForm, sta
         raise AudioError(str(e).replace(rec.path.name, rec.filename)) from None
 
     meeting_id = uuid.uuid4().hex
-    rec.path.rename(staging / f"recording{CONTAINERS[info.container]}")  # the suffix of what it really is
+    rec.path.rename(staging / f"recording{CONTAINERS[info.container].suffix}")  # the suffix of what it really is
     (staging / "meeting.yaml").write_text(card_text, encoding="utf-8")
     for f in form.files.values():
         f.path.unlink(missing_ok=True)
