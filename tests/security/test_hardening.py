@@ -88,3 +88,25 @@ def test_odd_input_is_4xx_not_500(production, anna, annas_meeting, tmp_path):
     for path in ["/stats", "/protocol", "/export.docx"]:
         r = client.get(f"/api/meetings/{meeting}{path}")
         assert r.status_code == 409 and "inte klart" in r.json()["detail"], path
+
+
+def test_a_file_that_cannot_be_removed_is_logged_not_ignored(tmp_path, monkeypatch, caplog):
+    import os
+
+    from service.storage import remove_tree
+
+    folder = tmp_path / "meetings" / "m"
+    folder.mkdir(parents=True)
+    (folder / "recording.flac").write_bytes(b"x")
+    (folder / "meeting.yaml").write_text("title: x")
+    real_unlink = os.unlink
+
+    def stuck(path, *args, **kwargs):  # as a file held by another process on a network share would be
+        if str(path).endswith("recording.flac"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", stuck)
+    assert remove_tree(folder) is False
+    assert "recording.flac" in caplog.text and "could not remove" in caplog.text
+    assert not (folder / "meeting.yaml").exists()  # the rest is still removed
