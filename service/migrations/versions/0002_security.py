@@ -28,22 +28,19 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('security_events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_security_events_at'), ['at'], unique=False)
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('disabled', sa.Boolean(), nullable=False, server_default=sa.false()))
-    with op.batch_alter_table('sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('last_seen', sa.DateTime(), nullable=False,
-                                      server_default=sa.text('CURRENT_TIMESTAMP')))
-    with op.batch_alter_table('meetings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('duration_seconds', sa.Float(), nullable=True))
+    # Plain ALTER TABLE ADD COLUMN, never a batch copy: with foreign keys on, dropping the old users or
+    # meetings table would cascade-delete every session or every audit row.
+    op.add_column('users', sa.Column('disabled', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Sessions from before the upgrade count as idle (they end once; SQLite needs a constant default here).
+    op.add_column('sessions', sa.Column('last_seen', sa.DateTime(), nullable=False,
+                                        server_default='1970-01-01 00:00:00'))
+    op.add_column('meetings', sa.Column('duration_seconds', sa.Float(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('meetings', schema=None) as batch_op:
-        batch_op.drop_column('duration_seconds')
-    with op.batch_alter_table('sessions', schema=None) as batch_op:
-        batch_op.drop_column('last_seen')
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('disabled')
+    op.drop_column('meetings', 'duration_seconds')  # SQLite >= 3.35 drops columns in place
+    op.drop_column('sessions', 'last_seen')
+    op.drop_column('users', 'disabled')
     with op.batch_alter_table('security_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_security_events_at'))
     op.drop_table('security_events')
