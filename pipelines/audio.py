@@ -1,8 +1,10 @@
 """Audio in: probe a recording and decode it as a stream of 16 kHz mono float32 blocks.
 
 The containers are an allow-list (wav, mp3, m4a/mp4, aac, ogg/opus, flac, webm/mkv, also video files
-with sound): FFmpeg may only use those demuxers and only read plain local files, so a playlist (HLS) or a
-concat list that names other files or URLs is refused instead of followed. Nothing here holds the whole recording: a 4-hour meeting is decoded packet by packet and handed on
+with sound): FFmpeg may only use those demuxers and only read plain local files, so a playlist (HLS) or
+a concat list that names other files or URLs is refused instead of followed.
+
+Nothing here holds the whole recording: a 4-hour meeting is decoded packet by packet and handed on
 in blocks, and `iter_windows` cuts it into ~10-minute windows at the quietest moment near the edge,
 so Whisper never sees a word split in two and memory stays bounded by the window size.
 """

@@ -13,14 +13,13 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import sessionmaker
 
+from pipelines.audio import CONTAINERS
 from pipelines.errors import AudioError, InputError
 from pipelines.meeting_card import meeting_from_dict
 from pipelines.models import QUEUED, Meeting
 
 from .auth import CurrentUser
 from .db import MeetingRow
-from pipelines.audio import CONTAINERS
-
 from .storage import DataDir, StreamingForm, UploadTooLarge, check_audio
 
 
