@@ -73,7 +73,7 @@ def audio_stream(container, path: Path):
     return container.streams.audio[0]
 
 
-def _scan_duration(container, stream) -> float:
+def scan_duration(container, stream) -> float:
     """Duration from packet timestamps (demux only, no decoding) when the header has none, e.g. browser webm."""
     end = 0.0
     try:
@@ -97,7 +97,7 @@ def probe(path: Path) -> AudioInfo:
         elif stream.duration and stream.time_base:
             duration = float(stream.duration * stream.time_base)
         else:
-            duration = _scan_duration(container, stream)
+            duration = scan_duration(container, stream)
         ctx = stream.codec_context
         info = AudioInfo(
             path=str(path), duration=round(float(duration), 3), codec=ctx.name or "okänd",

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
-from pipelines.audio import CONTAINERS, AudioInfo, audio_stream, open_audio, probe
+from pipelines.audio import CONTAINERS, AudioInfo, audio_stream, open_audio, probe, scan_duration
 from pipelines.errors import AudioError, InputError
 
 from .errors import TooLarge
@@ -38,6 +38,7 @@ log = logging.getLogger("protokoll.storage")
 DEFAULT_MAX_UPLOAD = 2 * 1024**3  # 2 GB
 DEFAULT_MAX_AUDIO_HOURS = 8.0
 SAMPLE_SECONDS = 5.0  # decoded at the start and the end of every upload
+EXACT_LENGTH = {"flac", "wav"}  # containers whose header states the length exactly
 
 
 class UploadTooLarge(TooLarge):
@@ -206,24 +207,30 @@ class StreamingForm:
 
 def check_audio(path: Path, max_seconds: float) -> AudioInfo:
     """The content decides, not the file name: an allowed container (pipelines.audio.CONTAINERS) with an
-    audio stream, not longer than `max_seconds`, whose first seconds decode and whose end is really there
-    (a truncated file, or a header that claims hours the file does not hold, is refused)."""
+    audio stream whose first seconds decode, whose end is really there, not longer than `max_seconds`.
+
+    Where the header states the length exactly (FLAC, WAV) and the audio ends early, the file is
+    truncated and refused. Elsewhere the header's length may be an estimate (an MP3 without a Xing
+    header, estimated from its first frames' bitrate), so the length is then measured from the packets."""
     info = probe(path)
-    if info.duration > max_seconds:
-        raise AudioError(f"inspelningen är {info.duration / 3600:.1f} timmar lång; högst {max_seconds / 3600:g} timmar "
-                         f"tas emot – the recording is too long")
     with open_audio(path) as container:
         stream = audio_stream(container, path)
         if _first_frame_time(container, stream, None) is None:
             raise AudioError(f"ljudet i {path.name} går inte att avkoda – the audio cannot be decoded")
         target = info.duration - SAMPLE_SECONDS
-        if target > SAMPLE_SECONDS:
-            reached = _first_frame_time(container, stream, target)
-            if reached is None or reached < target - max(SAMPLE_SECONDS, 0.02 * info.duration):
-                raise AudioError(
-                    f"{path.name} verkar avkortad: huvudet anger {info.duration:.0f} s men ljudet tar slut tidigare. "
-                    f"Ladda upp hela inspelningen, eller spara om den (t.ex. ffmpeg -i in out.flac) – the file looks "
-                    f"truncated")
+        reached = _first_frame_time(container, stream, target) if target > SAMPLE_SECONDS else target
+        ends_early = reached is None or reached < target - max(SAMPLE_SECONDS, 0.02 * info.duration)
+    if ends_early and info.container in EXACT_LENGTH:
+        raise AudioError(f"{path.name} verkar avkortad: huvudet anger {info.duration:.0f} s men ljudet tar slut "
+                         f"tidigare. Ladda upp hela inspelningen, eller spara om den (t.ex. ffmpeg -i in out.flac) – "
+                         f"the file looks truncated")
+    if ends_early:
+        with open_audio(path) as container:
+            measured = scan_duration(container, audio_stream(container, path))
+        info = info.model_copy(update={"duration": round(measured, 3)})
+    if info.duration > max_seconds:
+        raise AudioError(f"inspelningen är {info.duration / 3600:.1f} timmar lång; högst {max_seconds / 3600:g} timmar "
+                         f"tas emot – the recording is too long")
     return info
 
 

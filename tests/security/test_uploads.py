@@ -4,6 +4,7 @@ no meeting, no staging files and no job behind."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import time
 
@@ -45,6 +46,20 @@ def test_truncated_flac_is_refused_clearly(two_orgs, anna, tone, tmp_path):
     cut = tmp_path / "avkortad.flac"
     cut.write_bytes(tone.read_bytes()[: tone.stat().st_size // 4])  # the header still says 20 s
     _refused(two_orgs, anna, cut, 415, "avkortad", "avkortad.flac")
+
+
+def test_mp3_whose_header_overstates_its_length_is_measured_not_refused(two_orgs, anna, tmp_path):
+    """An MP3 without a Xing header that starts in silence: FFmpeg estimates ~147 s for 40 s of audio."""
+    mp3 = tmp_path / "utan-xing.mp3"
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono:d=10",
+                    "-f", "lavfi", "-i", "anoisesrc=d=30:c=pink:r=16000:a=0.3", "-filter_complex",
+                    "[0][1]concat=n=2:v=0:a=1", "-write_xing", "0", "-c:a", "libmp3lame", "-q:a", "2", str(mp3)],
+                   check=True)
+    r = upload(anna, mp3)
+    assert r.status_code == 201, r.text
+    with sqlite3.connect(two_orgs.data_dir / "protokoll.db") as db:
+        (duration,) = db.execute("select duration_seconds from meetings where id=?", (r.json()["id"],)).fetchone()
+    assert 39 < duration < 42
 
 
 def test_recording_over_the_duration_cap_is_refused(two_orgs, anna, tmp_path):
