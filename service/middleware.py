@@ -27,14 +27,15 @@ class BodyTooLarge(HTTPException):
 
 def same_origin(headers: Headers) -> bool | None:
     """True when the browser says the request comes from our own pages, False when it says it does not,
-    None when it says nothing (a client that is not a browser)."""
+    None when it says nothing (a client that is not a browser). Sec-Fetch-Site is the browser's own
+    verdict and holds behind a proxy that rewrites Host; Origin is compared with Host only without it."""
     site = headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
     origin = headers.get("origin")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
     if origin is not None:
         return origin != "null" and urlsplit(origin).netloc == headers.get("host", "")
-    return True if site is not None else None
+    return None
 
 
 class Guard:
