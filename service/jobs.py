@@ -31,6 +31,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
+from pipelines.audio import probe
+from pipelines.errors import AudioError
 from pipelines.models import (DRAFTING, FAILED, QUEUED, READY, RUNNING_STATES, SEGMENTING, TRANSCRIBING, ItemDraft,
                               Protocol)
 
@@ -175,6 +177,8 @@ class LocalProcessRunner:
                 row = self._next(db)
                 if row is None:
                     return
+                if row.duration_seconds is None:  # uploaded before durations were recorded
+                    row.duration_seconds = self._duration(row.id)
                 row.status, row.attempts, row.error = TRANSCRIBING, row.attempts + 1, None
                 row.stage_progress, row.eta_seconds = 0.0, None
                 db.commit()
@@ -198,6 +202,13 @@ class LocalProcessRunner:
         if not oldest_per_org:
             return None
         return min(oldest_per_org.values(), key=lambda r: (self._served.get(r.org_id, 0), r.created))
+
+    def _duration(self, meeting_id: str) -> float | None:
+        recording = self.data.recording(meeting_id)
+        try:
+            return probe(recording).duration if recording else None
+        except AudioError:
+            return None  # the job itself will say what is wrong with the file
 
     def _timed_out(self, meeting_id: str) -> None:
         with self.sessions() as db:
