@@ -19,9 +19,9 @@ def register(app: typer.Typer) -> None:
             None, "--secure-cookies/--insecure-cookies",
             help="Sessionskakan skickas bara över HTTPS (standard). --insecure-cookies bara för http på den egna datorn."),
         api_docs: bool = typer.Option(False, "--api-docs", help="Visa API-dokumentationen på /docs och /openapi.json."),
-        job_minutes: float = typer.Option(20.0, "--job-minutes", help="Tidsgräns per jobb: så här många minuter …"),
-        job_minutes_per_minute: float = typer.Option(1.5, "--job-minutes-per-audio-minute",
-                                                     help="… plus så här många per minut inspelning."),
+        job_minutes: float = typer.Option(None, "--job-minutes", help="Tidsgräns per jobb: så här många minuter … (20)"),
+        job_minutes_per_minute: float = typer.Option(None, "--job-minutes-per-audio-minute",
+                                                     help="… plus så här många per minut inspelning (1,5)."),
         pipeline: str = typer.Option("pipelines.run", "--pipeline", hidden=True,
                                      help="Modul med run_pipeline och redraft_item (tester och mätningar)."),
     ) -> None:
@@ -34,7 +34,8 @@ def register(app: typer.Typer) -> None:
         settings = Settings.from_env(
             data_dir, secure_cookies=secure_cookies, api_docs=api_docs or None,
             max_audio_hours=max_audio_hours,
-            job_time=JobTimeLimit(base_minutes=job_minutes, per_audio_minute=job_minutes_per_minute),
+            job_time=JobTimeLimit(**{k: v for k, v in {"base_minutes": job_minutes,
+                                                       "per_audio_minute": job_minutes_per_minute}.items() if v is not None}),
             max_upload_bytes=int(max_upload_mb * 1024 * 1024) if max_upload_mb else None)
         typer.echo(f"Data: {settings.data_dir.resolve()}  –  http://{host}:{port}/")
         if not settings.secure_cookies:
