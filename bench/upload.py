@@ -89,12 +89,13 @@ def _upload(base: str, csrf: str, cookies, size: int, server: psutil.Process) ->
 
 def run(sizes_mb: list[int], json_out: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="protokoll-upload-") as data:
-        env = {**os.environ, "PROTOKOLL_PIPELINE": "bench.noop_pipeline", "OMP_WAIT_POLICY": "PASSIVE"}
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE"}
         cli = [sys.executable, "-m", "service.cli"]
         subprocess.run([*cli, "user", "add", "bench@example.se", "--org", "Bench", "--data-dir", data],
-                       input="bench-lösenord-123\n", text=True, check=True, env=env, capture_output=True)
+                       input="strömmad-wav-mätning-7\n", text=True, check=True, env=env, capture_output=True)
         port = free_port()
-        proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data],
+        proc = subprocess.Popen([*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--data-dir", data,
+                                 "--pipeline", "bench.noop_pipeline", "--insecure-cookies", "--max-audio-hours", "24"],
                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
         try:
@@ -104,7 +105,7 @@ def run(sizes_mb: list[int], json_out: Path | None = None) -> dict:
                     break
                 except httpx.HTTPError:
                     time.sleep(0.2)
-            login = httpx.post(base + "/api/login", json={"email": "bench@example.se", "password": "bench-lösenord-123"})
+            login = httpx.post(base + "/api/login", json={"email": "bench@example.se", "password": "strömmad-wav-mätning-7"})
             login.raise_for_status()
             server = psutil.Process(proc.pid)
             idle = round(_tree_rss(server) / 2**20, 1)

@@ -1,6 +1,9 @@
 """Audio in: probe a recording and decode it as a stream of 16 kHz mono float32 blocks.
 
-Everything FFmpeg reads works (wav, mp3, m4a/aac, ogg/opus, flac, webm, video files with sound).
+The containers are an allow-list (wav, mp3, m4a/mp4, aac, ogg/opus, flac, webm/mkv, also video files
+with sound): FFmpeg may only use those demuxers and only read plain local files, so a playlist (HLS) or
+a concat list that names other files or URLs is refused instead of followed.
+
 Nothing here holds the whole recording: a 4-hour meeting is decoded packet by packet and handed on
 in blocks, and `iter_windows` cuts it into ~10-minute windows at the quietest moment near the edge,
 so Whisper never sees a word split in two and memory stays bounded by the window size.
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import av
 import numpy as np
@@ -23,6 +27,18 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 16000
 MAX_BAD_PACKETS = 100  # damaged packets skipped before we give up and keep what decoded
 
+class Container(NamedTuple):
+    suffix: str  # what a recording in this container is stored as
+    media_type: str
+
+
+# FFmpeg demuxer name -> how we store and serve it. Nothing else is opened.
+CONTAINERS = {"flac": Container(".flac", "audio/flac"), "wav": Container(".wav", "audio/wav"),
+              "mp3": Container(".mp3", "audio/mpeg"), "ogg": Container(".ogg", "audio/ogg"),
+              "aac": Container(".aac", "audio/aac"), "mov,mp4,m4a,3gp,3g2,mj2": Container(".m4a", "audio/mp4"),
+              "matroska,webm": Container(".webm", "audio/webm")}
+_OPEN_OPTIONS = {"format_whitelist": "flac,wav,mp3,ogg,aac,mov,matroska", "protocol_whitelist": "file"}
+
 
 class AudioInfo(BaseModel):
     path: str
@@ -33,7 +49,8 @@ class AudioInfo(BaseModel):
     container: str
 
 
-def _open(path: Path) -> av.container.InputContainer:
+def open_audio(path: Path) -> av.container.InputContainer:
+    """Open a local recording with an allowed demuxer (see CONTAINERS); AudioError otherwise."""
     path = Path(path)
     if not path.exists():
         raise AudioError(f"Ljudfilen finns inte: {path} – audio file not found")
@@ -42,20 +59,21 @@ def _open(path: Path) -> av.container.InputContainer:
     if path.stat().st_size == 0:
         raise AudioError(f"Ljudfilen är tom (0 byte): {path.name} – the audio file is empty")
     try:
-        return av.open(str(path), metadata_errors="ignore")
+        return av.open(str(path), metadata_errors="ignore", options=_OPEN_OPTIONS)
     except (av.FFmpegError, UnicodeDecodeError) as e:
         raise AudioError(
-            f"Filen {path.name} är ingen ljudfil eller är skadad – not an audio file or corrupt ({e.__class__.__name__})"
+            f"Filen {path.name} är ingen ljudfil i ett format som stöds (wav, mp3, m4a/aac, ogg/opus, flac, webm) eller "
+            f"är skadad – not an audio file in a supported format, or corrupt ({e.__class__.__name__})"
         ) from None
 
 
-def _audio_stream(container, path: Path):
+def audio_stream(container, path: Path):
     if not container.streams.audio:
         raise AudioError(f"Filen {Path(path).name} innehåller inget ljudspår – no audio stream found")
     return container.streams.audio[0]
 
 
-def _scan_duration(container, stream) -> float:
+def scan_duration(container, stream) -> float:
     """Duration from packet timestamps (demux only, no decoding) when the header has none, e.g. browser webm."""
     end = 0.0
     try:
@@ -71,15 +89,15 @@ def _scan_duration(container, stream) -> float:
 def probe(path: Path) -> AudioInfo:
     """Check that `path` is a decodable recording with sound and return its format and duration."""
     path = Path(path)
-    container = _open(path)
+    container = open_audio(path)
     with container:
-        stream = _audio_stream(container, path)
+        stream = audio_stream(container, path)
         if container.duration:
             duration = container.duration / av.time_base
         elif stream.duration and stream.time_base:
             duration = float(stream.duration * stream.time_base)
         else:
-            duration = _scan_duration(container, stream)
+            duration = scan_duration(container, stream)
         ctx = stream.codec_context
         info = AudioInfo(
             path=str(path), duration=round(float(duration), 3), codec=ctx.name or "okänd",
@@ -126,9 +144,9 @@ def iter_pcm(path: Path, sample_rate: int = SAMPLE_RATE, block_seconds: float = 
         for out in resampler.resample(None):  # flush what the resampler holds back
             yield out.to_ndarray().reshape(-1)
 
-    container = _open(path)
+    container = open_audio(path)
     with container:
-        stream = _audio_stream(container, path)
+        stream = audio_stream(container, path)
         for pcm in chunks(_frames(container, stream, path)):
             pending.append(pcm)
             pending_len += len(pcm)

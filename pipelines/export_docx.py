@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from .docx_base import borderless, clean, draft_banner, has_bullet_numbering, open_base, page_footer, paragraph_style
 from .docx_pdf import pdf_from_docx  # noqa: F401  (re-exported: tests and the service import it from here)
 from .errors import InputError
-from .models import Decision, ItemDraft, Protocol
+from .models import REJECTED, REVIEWED, SUGGESTED, Decision, ItemDraft, Protocol
 
 Mode = Literal["draft", "approved"]
 
@@ -259,15 +259,15 @@ class _Writer:
 
     def decisions(self, item: ItemDraft) -> list[Decision]:
         if self.mode == "approved":
-            return [d for d in item.decisions if d.status in ("accepted", "edited")]
-        return [d for d in item.decisions if d.status != "rejected"]
+            return [d for d in item.decisions if d.status in REVIEWED]
+        return [d for d in item.decisions if d.status != REJECTED]
 
     def decision(self, d: Decision) -> None:
         p = self.doc.add_paragraph()
         if self.mode == "draft":
             if not d.supported:
                 self.mark(p, "[Ej belagt i inspelningen] ", UNSUPPORTED)
-            if d.status == "suggested":
+            if d.status == SUGGESTED:
                 self.mark(p, "[Förslag] ")
         run = p.add_run(clean(d.text.strip()))
         if self.mode == "draft" and d.flags:

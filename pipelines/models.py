@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DecisionKind = Literal["noted", "thanked", "decided", "assigned", "postponed", "none"]
 DecisionStatus = Literal["suggested", "accepted", "edited", "rejected"]
+SUGGESTED, ACCEPTED, EDITED, REJECTED = get_args(DecisionStatus)
+REVIEWED = (ACCEPTED, EDITED)  # what an "approved only" protocol holds
+
+# A job's states in the order a meeting passes through them; the running ones are the pipeline's stages
+# (run_pipeline reports progress under these names), the database stores them, the API returns them.
+JobStatus = Literal["queued", "transcribing", "segmenting", "drafting", "ready", "failed"]
+QUEUED, TRANSCRIBING, SEGMENTING, DRAFTING, READY, FAILED = get_args(JobStatus)
+RUNNING_STATES = (TRANSCRIBING, SEGMENTING, DRAFTING)
+
+
+NAME_LENGTH = 200  # a person's or organisation's name, a place, a time
+AGENDA_ITEMS = 200
+TITLE_LENGTH = 500
 
 
 class Person(BaseModel):
-    name: str = Field(min_length=1)
-    organisation: str | None = None
+    name: str = Field(min_length=1, max_length=NAME_LENGTH)
+    organisation: str | None = Field(None, max_length=NAME_LENGTH)
 
     @model_validator(mode="before")
     @classmethod
@@ -44,16 +57,16 @@ class Meeting(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(min_length=1)
-    number: str | None = None  # "Protokoll nr 9 2025"
+    title: str = Field(min_length=1, max_length=TITLE_LENGTH)
+    number: str | None = Field(None, max_length=NAME_LENGTH)  # "Protokoll nr 9 2025"
     date: dt.date
-    time: str | None = None  # "08.30-12.00"
-    place: str | None = None
-    secretary: str | None = None
-    justerare: list[str] = Field(default_factory=list)
-    attendees: list[Person] = Field(default_factory=list)
-    absent: list[Person] = Field(default_factory=list)
-    agenda: list[str] = Field(default_factory=list)
+    time: str | None = Field(None, max_length=NAME_LENGTH)  # "08.30-12.00"
+    place: str | None = Field(None, max_length=NAME_LENGTH)
+    secretary: str | None = Field(None, max_length=NAME_LENGTH)
+    justerare: list[Annotated[str, Field(max_length=NAME_LENGTH)]] = Field(default_factory=list, max_length=20)
+    attendees: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
+    absent: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
+    agenda: list[Annotated[str, Field(max_length=TITLE_LENGTH)]] = Field(default_factory=list, max_length=AGENDA_ITEMS)
 
     @field_validator("agenda")
     @classmethod

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from . import draft_rules
 from .errors import InputError
 from .draft import DraftOptions
-from .models import ItemDraft, Meeting, Protocol, Segmentation, Transcript
+from .models import DRAFTING, SEGMENTING, TRANSCRIBING, ItemDraft, Meeting, Protocol, Segmentation, Transcript
 from .segment import segment_by_agenda
 from .transcribe import TranscribeOptions
 
@@ -108,7 +108,7 @@ def run_pipeline(
     else:
         from .transcribe import release_models, transcribe
 
-        transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta("transcribing", progress))
+        transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta(TRANSCRIBING, progress))
         release_models()
         write_json(out_dir / TRANSCRIPT, transcript)
         stages.done("transcribe", t_key)
@@ -118,7 +118,7 @@ def run_pipeline(
     if stages.fresh("segment", s_key, out_dir / SEGMENTS):
         segmentation = Segmentation.model_validate_json((out_dir / SEGMENTS).read_text())
     else:
-        _Eta("segmenting", progress)(0.0)
+        _Eta(SEGMENTING, progress)(0.0)
         segmentation = segment_by_agenda(transcript, meeting.agenda_items())
         write_json(out_dir / SEGMENTS, segmentation)
         stages.done("segment", s_key)
@@ -129,7 +129,7 @@ def run_pipeline(
     if stages.fresh("draft", d_key, out_dir / PROTOCOL):
         protocol = Protocol.model_validate_json((out_dir / PROTOCOL).read_text())
     else:
-        drafting = _Eta("drafting", progress)
+        drafting = _Eta(DRAFTING, progress)
         drafting(0.0)  # the stage shows when it starts, not when the first item is done
         protocol = draft_protocol(meeting, transcript, segmentation, options.draft, out_dir / DRAFTS / d_key,
                                   progress=drafting)

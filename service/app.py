@@ -10,16 +10,16 @@ import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
-from pipelines.errors import ProtokollError
-
 from .db import open_db
-from .jobs import JobRunner, LocalProcessRunner, pipeline_module_name
-from .storage import DEFAULT_MAX_UPLOAD, DataDir
+from .errors import install_handlers
+from .jobs import DEFAULT_PIPELINE, JobRunner, JobTimeLimit, LocalProcessRunner
+from .middleware import Guard
+from .ratelimit import LoginLimiter
+from .storage import DEFAULT_MAX_AUDIO_HOURS, DEFAULT_MAX_UPLOAD, DataDir
 
 HERE = Path(__file__).parent
 
@@ -27,8 +27,12 @@ HERE = Path(__file__).parent
 class Settings(BaseModel):
     data_dir: Path
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD, gt=0)
-    pipeline: str = Field(default_factory=pipeline_module_name)
-    secure_cookies: bool = False  # set behind HTTPS so the session cookie is never sent in clear
+    max_audio_hours: float = Field(DEFAULT_MAX_AUDIO_HOURS, gt=0)
+    # The session cookie is only sent over HTTPS; turn off (--insecure-cookies) only for plain-http
+    # development on this machine, never behind a proxy that others reach.
+    secure_cookies: bool = True
+    job_time: JobTimeLimit = Field(default_factory=JobTimeLimit)
+    api_docs: bool = False  # /docs and /openapi.json (the API's shape is no secret, but needs no audience)
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
@@ -41,11 +45,13 @@ class Settings(BaseModel):
         return cls(**values)
 
 
-def create_app(settings: Settings, runner: JobRunner | None = None) -> FastAPI:
+def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: str = DEFAULT_PIPELINE) -> FastAPI:
+    """The app over `settings.data_dir`. `runner` defaults to worker processes running `pipeline`."""
+    os.umask(0o077)  # every file the service (and its workers) writes: owner only
     data = DataDir(settings.data_dir)
     sessions = open_db(data.root)
     data.clean_stale_uploads()
-    runner = runner or LocalProcessRunner(data.root, sessions, settings.pipeline)
+    runner = runner or LocalProcessRunner(data.root, sessions, pipeline, time_limit=settings.job_time)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -55,13 +61,14 @@ def create_app(settings: Settings, runner: JobRunner | None = None) -> FastAPI:
         finally:
             runner.stop()
 
+    docs = settings.api_docs
     app = FastAPI(title="Protokoll", version="0.1.0", lifespan=lifespan,
-                  description="Granskning av protokollutkast från mötesinspelningar.")
+                  description="Granskning av protokollutkast från mötesinspelningar.",
+                  docs_url="/docs" if docs else None, redoc_url=None, openapi_url="/openapi.json" if docs else None)
     app.state.settings, app.state.data, app.state.sessions, app.state.runner = settings, data, sessions, runner
-
-    @app.exception_handler(ProtokollError)
-    async def _user_error(request: Request, exc: ProtokollError):
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    app.state.login_limiter = LoginLimiter()
+    app.add_middleware(Guard)
+    install_handlers(app)
 
     from . import api, ui
 

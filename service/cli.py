@@ -23,13 +23,7 @@ app = typer.Typer(
 COMMANDS = ["draft", "export", "parse", "evaluate", "serve", "user", "bench", "models"]
 
 for name in COMMANDS:
-    try:
-        module = importlib.import_module(f"service.commands.{name}")
-    except ModuleNotFoundError as e:  # a command whose module is not written yet
-        if e.name != f"service.commands.{name}":
-            raise
-        continue
-    module.register(app)
+    importlib.import_module(f"service.commands.{name}").register(app)
 
 
 def main() -> None:

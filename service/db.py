@@ -9,16 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from pipelines.models import QUEUED
+
 DB_NAME = "protokoll.db"
 
-# Job states, in the order a meeting passes through them.
-QUEUED, TRANSCRIBING, SEGMENTING, DRAFTING, READY, FAILED = (
-    "queued", "transcribing", "segmenting", "drafting", "ready", "failed")
-RUNNING_STATES = (TRANSCRIBING, SEGMENTING, DRAFTING)
 
 
 def utcnow() -> dt.datetime:
@@ -42,6 +40,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     created: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class SessionRow(Base):
@@ -50,6 +49,7 @@ class SessionRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     csrf: Mapped[str] = mapped_column(String(64))
     expires: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime] = mapped_column(default=utcnow)  # for the idle timeout
 
 
 class MeetingRow(Base):
@@ -62,6 +62,7 @@ class MeetingRow(Base):
     title: Mapped[str] = mapped_column(String(500))
     meeting_date: Mapped[str] = mapped_column(String(10))
     recording_name: Mapped[str] = mapped_column(String(300))
+    duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)  # of the recording, at upload
     status: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
     stage_progress: Mapped[float] = mapped_column(Float, default=0.0)
     eta_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
@@ -90,6 +91,21 @@ class AuditRow(Base):
     version: Mapped[int] = mapped_column(Integer)
 
 
+class SecurityEvent(Base):
+    """Who did what, when: logins, uploads, exports, downloads, deletions, user admin. No content, and no
+    foreign key, so the record of a meeting outlives the meeting (a deletion is itself recorded)."""
+
+    __tablename__ = "security_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    event: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(320))  # an email, "cli" or "-" when unknown
+    org_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target: Mapped[str] = mapped_column(String(320), default="")  # a meeting id or an email
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    ok: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 def db_url(data_dir: Path) -> str:
     return f"sqlite:///{Path(data_dir).resolve() / DB_NAME}"
 
@@ -103,6 +119,7 @@ def make_engine(url: str) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA secure_delete=ON")  # deleted meetings are overwritten, not left in free pages
         cur.close()
 
     return engine
@@ -121,9 +138,12 @@ def migrate(url: str) -> None:
 
 
 def open_db(data_dir: Path) -> sessionmaker:
-    """Create the data dir, migrate, and return a session factory."""
+    """Create the data dir (owner only: 0700, the database 0600), migrate, and return a session factory."""
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
     url = db_url(data_dir)
     migrate(url)
+    for path in data_dir.glob(DB_NAME + "*"):  # the database, its WAL and shared memory
+        path.chmod(0o600)
     return sessionmaker(make_engine(url), expire_on_commit=False)

@@ -6,40 +6,48 @@ Whisper and the LLM never block the event loop. The job's state lives only in th
 folder: when the server dies mid-job, the next start puts the meeting back in the queue and
 `run_pipeline` skips every stage whose output is already saved — the job resumes, it does not restart.
 
-The pipeline is `pipelines.run` (run_pipeline + redraft_item); PROTOKOLL_PIPELINE=some.module swaps in
-another module with the same two functions (used by the API tests for a fast, deterministic pipeline).
+Jobs are fair between organisations (the next job is the oldest upload of the organisation served
+longest ago, so one organisation's ten uploads do not hold back another's one) and have a time limit
+scaled to the recording's length. Redrafts run in a worker pool that is rebuilt if its worker dies.
+
+The pipeline is a module with `run_pipeline` and `redraft_item` (`pipelines.run` by default); tests and
+benchmarks name another one with the same contract (`create_app(pipeline=…)`, `protokoll serve --pipeline`).
 """
 
 from __future__ import annotations
 
-import importlib
+import itertools
 import logging
 import multiprocessing
 import os
-import signal
 import threading
 import time
-import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Protocol as TypingProtocol
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import sessionmaker
 
-from pipelines.errors import ProtokollError
-from pipelines.models import ItemDraft, Protocol
+from pipelines.audio import probe
+from pipelines.errors import AudioError
+from pipelines.models import (DRAFTING, FAILED, QUEUED, READY, RUNNING_STATES, SEGMENTING, TRANSCRIBING, ItemDraft,
+                              Protocol)
 
-from .db import FAILED, QUEUED, RUNNING_STATES, MeetingRow, db_url, make_engine, utcnow
+from .db import MeetingRow
+from .errors import ServiceError
 from .storage import DataDir
+from .worker import job_main, redraft_main
 
 log = logging.getLogger("protokoll.jobs")
 DEFAULT_PIPELINE = "pipelines.run"
 MAX_ATTEMPTS = 3  # a job that kills its worker this often (e.g. out of memory) is marked failed
 
 # Share of the whole job each stage stands for, to turn (stage, fraction) into one progress bar.
-STAGE_SPAN = {"queued": (0.0, 0.0), "transcribing": (0.0, 0.75), "segmenting": (0.75, 0.8),
-              "drafting": (0.8, 1.0), "ready": (1.0, 1.0), "failed": (0.0, 0.0)}
+STAGE_SPAN = {QUEUED: (0.0, 0.0), TRANSCRIBING: (0.0, 0.75), SEGMENTING: (0.75, 0.8),
+              DRAFTING: (0.8, 1.0), READY: (1.0, 1.0), FAILED: (0.0, 0.0)}
 
 
 def overall_progress(status: str, fraction: float) -> float:
@@ -57,16 +65,31 @@ class JobRunner(TypingProtocol):
     def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft: ...
 
 
-def pipeline_module_name() -> str:
-    return os.environ.get("PROTOKOLL_PIPELINE") or DEFAULT_PIPELINE
+class JobTimeLimit(BaseModel):
+    """A job may take `base_minutes` plus `per_audio_minute` minutes per minute of recording."""
+
+    base_minutes: float = Field(20.0, gt=0)
+    per_audio_minute: float = Field(1.5, gt=0)  # the 210-minute meeting takes ~0.1 min per minute on 2 cores
+
+    def seconds(self, audio_seconds: float | None) -> float:
+        return 60 * self.base_minutes + self.per_audio_minute * (audio_seconds or 0.0)
+
+
+class RedraftFailed(ServiceError):
+    status = 503
 
 
 class LocalProcessRunner:
-    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str | None = None, poll: float = 0.5):
+    def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str = DEFAULT_PIPELINE, poll: float = 0.5,
+                 time_limit: JobTimeLimit | None = None):
         self.data = DataDir(data_dir)
         self.sessions = sessions
-        self.pipeline = pipeline or pipeline_module_name()
+        self.pipeline = pipeline
         self.poll = poll
+        self.time_limit = time_limit or JobTimeLimit()
+        self._deadline = 0.0
+        self._served: dict[int, int] = {}  # org id -> when its last job started (a counter)
+        self._turn = itertools.count(1)
         self._ctx = multiprocessing.get_context("spawn")
         self._proc: multiprocessing.process.BaseProcess | None = None
         self._current: str | None = None
@@ -110,10 +133,20 @@ class LocalProcessRunner:
 
     def redraft(self, protocol: Protocol, transcript_text: str, number: int) -> ItemDraft:
         # Drafting may load an LLM: keep it out of the web process, one at a time.
-        if self._redraft_pool is None:
-            self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
-        text = self._redraft_pool.submit(_redraft_main, self.pipeline, protocol.model_dump_json(),
-                                         transcript_text, number).result()
+        with self._lock:
+            if self._redraft_pool is None:
+                self._redraft_pool = ProcessPoolExecutor(max_workers=1, mp_context=self._ctx)
+            pool = self._redraft_pool
+        try:
+            text = pool.submit(redraft_main, self.pipeline, protocol.model_dump_json(), transcript_text, number).result()
+        except BrokenProcessPool:  # its worker died (e.g. out of memory): the next redraft gets a new pool
+            with self._lock:
+                if self._redraft_pool is pool:
+                    self._redraft_pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            log.error("the redraft worker died; a new one starts with the next redraft")
+            raise RedraftFailed("Omskrivningen avbröts (arbetsprocessen dog, t.ex. slut på minne); försök igen – "
+                                "the redraft worker died, try again") from None
         return ItemDraft.model_validate_json(text)
 
     # --- loop ----------------------------------------------------------------------------
@@ -130,27 +163,61 @@ class LocalProcessRunner:
         with self._lock:
             if self._proc is not None:
                 if self._proc.is_alive():
-                    return
-                self._finish(self._current, self._proc.exitcode)
+                    if time.monotonic() < self._deadline:
+                        return
+                    self._proc.kill()
+                    self._proc.join(10)
+                    self._timed_out(self._current)
+                else:
+                    self._finish(self._current, self._proc.exitcode)
                 self._proc, self._current = None, None
             if self._stop.is_set():
                 return
             with self.sessions() as db:
-                row = db.scalar(select(MeetingRow).where(MeetingRow.status == QUEUED)
-                                .order_by(MeetingRow.created).limit(1))
+                row = self._next(db)
                 if row is None:
                     return
-                row.status, row.attempts, row.error = "transcribing", row.attempts + 1, None
+                if row.duration_seconds is None:  # uploaded before durations were recorded
+                    row.duration_seconds = self._duration(row.id)
+                row.status, row.attempts, row.error = TRANSCRIBING, row.attempts + 1, None
                 row.stage_progress, row.eta_seconds = 0.0, None
                 db.commit()
                 meeting_id = row.id
-            proc = self._ctx.Process(target=_job_main, name=f"protokoll-job-{meeting_id[:8]}",
+                self._served[row.org_id] = next(self._turn)
+                self._deadline = time.monotonic() + self.time_limit.seconds(row.duration_seconds)
+            proc = self._ctx.Process(target=job_main, name=f"protokoll-job-{meeting_id[:8]}",
                                      args=(str(self.data.root), meeting_id, self.pipeline, os.getpid()))
             proc.start()
             self._proc, self._current = proc, meeting_id
             with self.sessions() as db:
                 db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id).values(worker_pid=proc.pid))
                 db.commit()
+
+    def _next(self, db) -> MeetingRow | None:
+        """The oldest queued meeting of the organisation whose last job started longest ago."""
+        queued = db.scalars(select(MeetingRow).where(MeetingRow.status == QUEUED).order_by(MeetingRow.created)).all()
+        oldest_per_org: dict[int, MeetingRow] = {}
+        for row in queued:
+            oldest_per_org.setdefault(row.org_id, row)
+        if not oldest_per_org:
+            return None
+        return min(oldest_per_org.values(), key=lambda r: (self._served.get(r.org_id, 0), r.created))
+
+    def _duration(self, meeting_id: str) -> float | None:
+        recording = self.data.recording(meeting_id)
+        try:
+            return probe(recording).duration if recording else None
+        except AudioError:
+            return None  # the job itself will say what is wrong with the file
+
+    def _timed_out(self, meeting_id: str) -> None:
+        with self.sessions() as db:
+            row = db.get(MeetingRow, meeting_id)
+            minutes = self.time_limit.seconds(row.duration_seconds) / 60
+            row.status, row.worker_pid = FAILED, None
+            row.error = (f"Bearbetningen tog längre än gränsen {minutes:.0f} min för en inspelning av den här längden "
+                         f"och avbröts – the job exceeded its time limit")
+            db.commit()
 
     def _finish(self, meeting_id: str | None, exitcode: int | None) -> None:
         """The worker exited. If it did not record an outcome itself, it crashed or was killed."""
@@ -168,73 +235,3 @@ class LocalProcessRunner:
                 row.status = QUEUED
             row.worker_pid = None
             db.commit()
-
-
-# --- worker processes (run in a fresh interpreter) --------------------------------------------
-
-def _die_with_parent(parent_pid: int) -> None:
-    """Linux: get SIGKILL when the server dies, so a killed server never leaves an orphan job running."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
-    _die_with_parent(parent_pid)
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    from pipelines.meeting_card import load_meeting
-
-    from .review import record_ai_draft
-
-    data = DataDir(Path(data_dir))
-    engine = make_engine(db_url(data.root))
-    sessions = sessionmaker(engine)
-    last = {"t": 0.0, "stage": None}
-
-    def progress(stage: str, fraction: float, eta: float | None) -> None:
-        now = time.monotonic()
-        # Throttle DB writes; always write a stage change and the end of a stage.
-        if stage == last["stage"] and fraction < 1.0 and now - last["t"] < 0.5:
-            return
-        last.update(t=now, stage=stage)
-        with sessions() as db:
-            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.status.in_(RUNNING_STATES))
-                       .values(status=stage if stage in RUNNING_STATES else "transcribing",
-                               stage_progress=float(fraction), eta_seconds=eta, updated=utcnow()))
-            db.commit()
-
-    def fail(message: str) -> None:
-        with sessions() as db:
-            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id)
-                       .values(status=FAILED, error=message, worker_pid=None, updated=utcnow()))
-            db.commit()
-
-    try:
-        module = importlib.import_module(pipeline)
-        meeting = load_meeting(data.card(meeting_id))
-        recording = data.recording(meeting_id)
-        kwargs = {}
-        if hasattr(module, "PipelineOptions") and "export_docx" in module.PipelineOptions.model_fields:
-            kwargs["options"] = module.PipelineOptions(export_docx=False)  # the service exports itself
-        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, **kwargs)
-        with sessions() as db:
-            record_ai_draft(db, meeting_id, protocol)
-    except ProtokollError as e:
-        fail(str(e))
-    except Exception:
-        traceback.print_exc()
-        fail("Ett internt fel stoppade bearbetningen; se serverns logg – an internal error stopped the job")
-    finally:
-        engine.dispose()
-
-
-def _redraft_main(pipeline: str, protocol_json: str, transcript_text: str, number: int) -> str:
-    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
-    module = importlib.import_module(pipeline)
-    protocol = Protocol.model_validate_json(protocol_json)
-    return module.redraft_item(protocol, transcript_text, number).model_dump_json()

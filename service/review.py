@@ -1,35 +1,27 @@
-"""The protocol under review: versioned changes with an audit trail, and how much of the AI draft was kept.
+"""The protocol under review: versioned changes with an audit trail, and the edits a secretary makes.
 
-All writes go through `ProtocolStore.change`, which does compare-and-set on the meeting's version:
-a write based on an older version fails with `StaleVersion` (HTTP 409), never silently overwrites.
-The change and its audit entry are committed in the same transaction, so no edit is ever untraceable.
+All writes go through `change`, which does compare-and-set on the meeting's version: a write based on
+an older version fails with `StaleVersion` (HTTP 409), never silently overwrites. The change and its
+audit entry are committed in the same transaction, so no edit is ever untraceable. The edit functions
+below (decisions, items, redraft merge, header) are plain functions of the protocol; routes only call them.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
-from rapidfuzz import fuzz
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pipelines.export_docx import export_docx
-from pipelines.models import Protocol
+from pipelines.models import ACCEPTED, EDITED, READY, REJECTED, SUGGESTED, Decision, ItemDraft, Person, Protocol
 
 from .db import AuditRow, MeetingRow, utcnow
+from .errors import Invalid, NotFound, NotReady, StaleVersion
 
-
-class StaleVersion(Exception):
-    def __init__(self, current: int):
-        self.current = current
-
-
-class NotReady(Exception):
-    pass
+Apply = Callable[[Protocol], tuple[Any, Any]]
 
 
 def _dump(value: Any) -> str | None:
@@ -46,13 +38,22 @@ def load_protocol(row: MeetingRow) -> Protocol:
     return Protocol.model_validate_json(row.protocol)
 
 
-def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str,
-           apply: Callable[[Protocol], tuple[Any, Any]]) -> tuple[Protocol, int]:
-    """Apply `apply(protocol) -> (before, after)` if `version` is current; record it; return the new version."""
+def load_original(row: MeetingRow) -> Protocol:
+    if row.original is None:
+        raise NotReady()
+    return Protocol.model_validate_json(row.original)
+
+
+def check_version(row: MeetingRow, version: int) -> None:
     if row.protocol is None:
         raise NotReady()
     if version != row.version:
         raise StaleVersion(row.version)
+
+
+def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply) -> int:
+    """Apply `apply(protocol) -> (before, after)` if `version` is current; record it; return the new version."""
+    check_version(row, version)
     protocol = load_protocol(row)
     before, after = apply(protocol)
     new_version = version + 1
@@ -69,7 +70,7 @@ def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, 
     db.add(AuditRow(meeting_id=row.id, actor=actor, action=action, target=target,
                     before=_dump(before), after=_dump(after), version=new_version))
     db.commit()
-    return protocol, new_version
+    return new_version
 
 
 def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
@@ -78,7 +79,7 @@ def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
     result = db.execute(
         update(MeetingRow)
         .where(MeetingRow.id == meeting_id, MeetingRow.protocol.is_(None))
-        .values(protocol=text, original=text, version=1, status="ready", stage_progress=1.0,
+        .values(protocol=text, original=text, version=1, status=READY, stage_progress=1.0,
                 eta_seconds=0.0, error=None, worker_pid=None, updated=utcnow())
     )
     if result.rowcount != 1:
@@ -90,77 +91,117 @@ def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
     return True
 
 
-class KeptStats(BaseModel):
-    """How much of the AI draft survived review (reported in the export and the UI)."""
+# --- the edits ---------------------------------------------------------------------------------
 
-    decisions_suggested: int = 0
-    decisions_accepted: int = 0  # kept word for word
-    decisions_edited: int = 0
-    decisions_rejected: int = 0
-    decisions_added: int = 0
-    decisions_unreviewed: int = 0
-    summaries_unchanged: int = 0
-    summaries_total: int = 0
-    summary_similarity: float = 1.0  # mean token-set ratio, AI summary vs final, 0..1
-
-    def sentence(self) -> str:
-        return (f"Av {self.decisions_suggested} beslutsförslag från utkastet godtogs {self.decisions_accepted} "
-                f"oförändrade, {self.decisions_edited} redigerades och {self.decisions_rejected} ströks; "
-                f"{self.decisions_added} lades till. {self.summaries_unchanged} av {self.summaries_total} "
-                f"sammanfattningar är oförändrade (likhet med utkastet {self.summary_similarity:.0%}).")
+def item_of(protocol: Protocol, number: int) -> ItemDraft:
+    try:
+        return protocol.item(number)
+    except KeyError:
+        raise NotFound("Punkten finns inte – agenda item not found") from None
 
 
-def kept_stats(original: Protocol, current: Protocol) -> KeptStats:
-    stats = KeptStats()
-    orig_decisions = {d.id: d for i in original.items for d in i.decisions}
-    stats.decisions_suggested = len(orig_decisions)
-    for item in current.items:
+def _decision_of(protocol: Protocol, decision_id: str) -> Decision:
+    for item in protocol.items:
         for d in item.decisions:
-            if d.id not in orig_decisions:
-                stats.decisions_added += d.status != "rejected"
-            elif d.status == "rejected":
-                stats.decisions_rejected += 1
-            elif d.status == "suggested":
-                stats.decisions_unreviewed += 1
-            elif d.text.strip() == orig_decisions[d.id].text.strip():
-                stats.decisions_accepted += 1
-            else:
-                stats.decisions_edited += 1
-    ratios = []
-    orig_items = {i.number: i for i in original.items}
-    for item in current.items:
-        before = orig_items.get(item.number)
-        if before is None or not (before.summary or item.summary):
+            if d.id == decision_id:
+                return d
+    raise NotFound("Beslutet finns inte – decision not found")
+
+
+def set_decision(db: Session, row: MeetingRow, actor: str, version: int, decision_id: str,
+                 status: str, text: str | None) -> int:
+    """Accept, reject or edit a decision. Changed text makes it "edited" (or keeps it rejected)."""
+    if text is not None and not text.strip():
+        raise Invalid("Beslutstexten är tom – decision text is empty")
+
+    def apply(protocol: Protocol):
+        d = _decision_of(protocol, decision_id)
+        before = d.model_dump(mode="json")
+        if text is not None and text.strip() != d.text.strip():
+            d.text = text.strip()
+            d.status = REJECTED if status == REJECTED else EDITED
+        else:
+            d.status = status
+        return before, d.model_dump(mode="json")
+
+    return change(db, row, version, actor, "decision", f"decision:{decision_id}", apply)
+
+
+def add_decision(db: Session, row: MeetingRow, actor: str, version: int, number: int, text: str) -> tuple[int, Decision]:
+    new = Decision(text=text.strip(), status=ACCEPTED, flags=["tillagt av sekreteraren"])
+
+    def apply(protocol: Protocol):
+        item_of(protocol, number).decisions.append(new)
+        return None, new.model_dump(mode="json")
+
+    return change(db, row, version, actor, "decision_added", f"item:{number}", apply), new
+
+
+def edit_item(db: Session, row: MeetingRow, actor: str, version: int, number: int, fields: dict[str, str]) -> int:
+    """Replace an item's summary and/or corrected transcript."""
+    if not fields:
+        raise Invalid("Inget att ändra (summary eller transcript) – nothing to change")
+
+    def apply(protocol: Protocol):
+        item = item_of(protocol, number)
+        before = {k: getattr(item, k) for k in fields}
+        for k, v in fields.items():
+            setattr(item, k, v)
+        return before, fields
+
+    return change(db, row, version, actor, "item", f"item:{number}:{','.join(fields)}", apply)
+
+
+def merge_redraft(item: ItemDraft, fresh: ItemDraft) -> None:
+    """A redrafted item keeps every reviewed decision; unreviewed suggestions are replaced."""
+    kept = [d for d in item.decisions if d.status != SUGGESTED]
+    known = {d.text.strip().lower() for d in kept}
+    item.summary = fresh.summary
+    item.bullets = fresh.bullets
+    item.decisions = kept + [d for d in fresh.decisions if d.text.strip().lower() not in known]
+
+
+def apply_redraft(db: Session, row: MeetingRow, actor: str, version: int, number: int, fresh: ItemDraft) -> int:
+    def view(it: ItemDraft) -> dict:
+        return {"summary": it.summary, "decisions": [d.model_dump(mode="json") for d in it.decisions]}
+
+    def apply(protocol: Protocol):
+        item = item_of(protocol, number)
+        before = view(item)
+        merge_redraft(item, fresh)
+        return before, view(item)
+
+    return change(db, row, version, actor, "redraft", f"item:{number}", apply)
+
+
+def _people(lines: list[str], field: str) -> list[Person]:
+    people = []
+    for line in lines:
+        if not line.strip():
             continue
-        stats.summaries_total += 1
-        stats.summaries_unchanged += before.summary.strip() == item.summary.strip()
-        ratios.append(fuzz.token_set_ratio(before.summary, item.summary) / 100)
-    stats.summary_similarity = round(sum(ratios) / len(ratios), 3) if ratios else 1.0
-    return stats
+        try:
+            people.append(Person.model_validate(line))
+        except ValidationError:
+            raise Invalid(f"{field}: {line.strip()!r} saknar namn – a person needs a name") from None
+    return people
 
 
-def for_export(protocol: Protocol) -> Protocol:
-    """Rejected decisions never reach a document."""
-    out = protocol.model_copy(deep=True)
-    for item in out.items:
-        item.decisions = [d for d in item.decisions if d.status != "rejected"]
-    return out
+def edit_header(db: Session, row: MeetingRow, actor: str, version: int, changes: dict[str, Any]) -> int:
+    """Attendance, place, time and justerare, as the secretary corrects them."""
+    if not changes:
+        raise Invalid("Inget att ändra – nothing to change")
+    people = {key: _people(changes[key], key) for key in ("attendees", "absent") if key in changes}
 
+    def apply(protocol: Protocol):
+        m = protocol.meeting
+        before = {k: json.loads(json.dumps(getattr(m, k), default=lambda o: o.model_dump())) for k in changes}
+        for key, value in people.items():
+            setattr(m, key, value)
+        for key in ("place", "time"):
+            if key in changes:
+                setattr(m, key, changes[key].strip() or None)
+        if "justerare" in changes:
+            m.justerare = [s.strip() for s in changes["justerare"] if s.strip()]
+        return before, changes
 
-def write_docx(protocol: Protocol, original: Protocol, out: Path, mode: str | None = None) -> Path:
-    """Export via pipelines.export_docx; rejected decisions are dropped first. `mode` defaults to
-    "approved" once every decision is reviewed, else "draft"."""
-    clean = for_export(protocol)
-    if mode is None:
-        pending = any(d.status == "suggested" for i in clean.items for d in i.decisions)
-        mode = "draft" if pending else "approved"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.docx")
-    export_docx(clean, tmp, mode=mode)
-    import docx
-
-    document = docx.Document(str(tmp))
-    document.core_properties.comments = kept_stats(original, protocol).sentence()
-    document.save(str(tmp))
-    tmp.replace(out)
-    return out
+    return change(db, row, version, actor, "header", "meeting", apply)

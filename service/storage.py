@@ -6,7 +6,7 @@ Layout of the data dir (everything the service keeps):
     DIR/meetings/<id>/recording.<ext>   the uploaded recording
     DIR/meetings/<id>/meeting.yaml      the uploaded meeting card
     DIR/meetings/<id>/job/              pipeline stage outputs (transcript.json, segments.json, …)
-    DIR/meetings/<id>/exports/          generated .docx files
+    DIR/meetings/<id>/exports/          one temporary folder per Word export in progress
     DIR/uploads/<tmp>/                  uploads in flight; moved into meetings/ only when complete
 
 An upload is parsed as a stream: each part is written chunk by chunk to the staging folder and the
@@ -16,22 +16,32 @@ stopped early. Any failure removes the staging folder: nothing half-written is l
 
 from __future__ import annotations
 
+import logging
+import mimetypes
 import re
 import shutil
 import uuid
 from pathlib import Path
 from typing import IO
 
+import av
 from pydantic import BaseModel
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
+from pipelines.audio import CONTAINERS, AudioInfo, audio_stream, open_audio, probe, scan_duration
 from pipelines.errors import AudioError, InputError
 
+from .errors import TooLarge
+
+log = logging.getLogger("protokoll.storage")
 DEFAULT_MAX_UPLOAD = 2 * 1024**3  # 2 GB
-AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".mp4", ".ogg", ".opus", ".flac", ".webm", ".aac", ".wma", ".mkv"}
+DEFAULT_MAX_AUDIO_HOURS = 8.0
+SAMPLE_SECONDS = 5.0  # decoded at the start and the end of every upload
+EXACT_LENGTH = {"flac", "wav"}  # containers whose header states the length exactly
 
 
-class UploadTooLarge(InputError):
+class UploadTooLarge(TooLarge):
     pass
 
 
@@ -72,31 +82,43 @@ class DataDir:
         staging.rename(target)  # same filesystem: atomic
         return target
 
-    def delete_meeting(self, meeting_id: str) -> None:
-        shutil.rmtree(self.meeting_dir(meeting_id), ignore_errors=True)
+    def delete_meeting(self, meeting_id: str) -> bool:
+        """Remove the meeting's files (after its rows are gone). False, and each failure logged, if any remain."""
+        return remove_tree(self.meeting_dir(meeting_id))
 
     def clean_stale_uploads(self) -> None:
         """Uploads cut off by a server stop are never resumed; drop them at start."""
-        shutil.rmtree(self.root / "uploads", ignore_errors=True)
+        remove_tree(self.root / "uploads")
 
 
-def safe_suffix(filename: str, default: str = ".bin") -> str:
-    suffix = Path(filename).suffix.lower()
-    return suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix or "") else default
+def remove_tree(path: Path) -> bool:
+    """rmtree that logs what it could not remove instead of hiding it (GDPR: a deletion must be known)."""
+    failed = []
+
+    def report(function, name, exc_info):
+        failed.append(name)
+        log.error("kunde inte ta bort %s – could not remove it: %s", name, exc_info[1])
+
+    if path.exists():
+        shutil.rmtree(path, onerror=report)
+    return not failed
 
 
 class StreamingForm:
-    """Feed request body chunks in; file parts land on disk under `folder`, small fields in memory."""
+    """Feed request body chunks in; the recording lands on disk under `folder`, the card and small fields
+    in memory or on disk, each part bounded: the form takes only the fields FIELDS names, once each."""
 
-    FIELD_LIMIT = 1024 * 1024  # non-file fields (and the meeting card) are small
-    SLACK = 2 * FIELD_LIMIT  # request bytes beyond the file limit: card, fields, multipart headers
+    CARD_LIMIT = 256 * 1024  # the meeting card, as a file part or a field
+    FILENAME_LIMIT = 255
+    FIELDS = ("recording", "meeting")
+    SLACK = CARD_LIMIT + 64 * 1024  # request bytes beyond the recording's limit (the parser bounds headers)
 
     def __init__(self, content_type: str, folder: Path, limit: int):
         ctype, params = parse_options_header(content_type)
         boundary = params.get(b"boundary")
         if ctype != b"multipart/form-data" or not boundary:
             raise InputError("uppladdningen måste vara multipart/form-data – upload must be multipart/form-data")
-        self.folder, self.limit, self.total, self.file_bytes = folder, limit, 0, 0
+        self.folder, self.limit, self.total = folder, limit, 0
         self.files: dict[str, UploadedFile] = {}
         self.fields: dict[str, str] = {}
         self._headers: dict[bytes, bytes] = {}
@@ -104,7 +126,6 @@ class StreamingForm:
         self._name: str | None = None
         self._fh: IO[bytes] | None = None
         self._buf = bytearray()
-        self._filename: str | None = None
         self._size = 0
         self.parser = MultipartParser(boundary, {
             "on_part_begin": self._begin, "on_header_field": self._hfield, "on_header_value": self._hvalue,
@@ -117,9 +138,12 @@ class StreamingForm:
 
     def feed(self, chunk: bytes) -> None:
         self.total += len(chunk)
-        if self.total > self.limit + self.SLACK:  # the file parts are checked exactly in _data
+        if self.total > self.limit + self.SLACK:  # each part is checked exactly in _data
             raise self._too_large()
-        self.parser.write(chunk)
+        try:
+            self.parser.write(chunk)
+        except MultipartParseError as e:
+            raise InputError(f"uppladdningen är inte giltig multipart-data ({e}) – malformed multipart body") from None
 
     def close(self) -> None:
         self.parser.finalize()
@@ -143,29 +167,33 @@ class StreamingForm:
     def _headers_done(self):
         _, params = parse_options_header(self._headers.get(b"content-disposition", b""))
         self._name = params.get(b"name", b"").decode("utf-8", "replace")
+        if self._name not in self.FIELDS:
+            raise InputError(f"okänt fält {self._name[:40]!r} (bara recording och meeting) – unknown form field")
+        if self._name in self.files or self._name in self.fields:
+            raise InputError(f"fältet {self._name!r} skickades två gånger – duplicate field")
         filename = params.get(b"filename")
         self._size = 0
         self._buf = bytearray()
+        self._fh = None
         if filename is not None:
-            self._filename = filename.decode("utf-8", "replace")
-            if self._name in self.files:
-                raise InputError(f"fältet {self._name!r} skickades två gånger – duplicate field")
-            path = self.folder / f"part-{len(self.files)}{safe_suffix(self._filename)}"
+            filename = filename.decode("utf-8", "replace")
+            if len(filename) > self.FILENAME_LIMIT:
+                raise InputError(f"filnamnet är för långt (högst {self.FILENAME_LIMIT} tecken) – file name too long")
+            # Our own name, without the user's suffix: only the content decides how FFmpeg reads it.
+            path = self.folder / f"part-{len(self.files)}.upload"
             self._fh = open(path, "wb")
-            self.files[self._name] = UploadedFile(field=self._name, filename=self._filename, path=path, size=0)
-        else:
-            self._filename, self._fh = None, None
+            self.files[self._name] = UploadedFile(field=self._name, filename=filename, path=path, size=0)
 
     def _data(self, data, start, end):
         self._size += end - start
-        if self._fh is not None:
-            self.file_bytes += end - start
-            if self.file_bytes > self.limit:
+        limit = self.limit if self._name == "recording" else self.CARD_LIMIT
+        if self._size > limit:
+            if self._name == "recording":
                 raise self._too_large()
+            raise UploadTooLarge(f"mötets kort är för stort (högst {self.CARD_LIMIT // 1024} KB) – meeting card too large")
+        if self._fh is not None:
             self._fh.write(data[start:end])
         else:
-            if self._size > self.FIELD_LIMIT:
-                raise UploadTooLarge(f"fältet {self._name!r} är för stort – form field too large")
             self._buf += data[start:end]
 
     def _end(self):
@@ -177,33 +205,50 @@ class StreamingForm:
             self.fields[self._name] = self._buf.decode("utf-8", "replace")
 
 
-def check_audio(path: Path) -> float:
-    """Decode the header and the first packets: the content decides, not the file name.
+def check_audio(path: Path, max_seconds: float) -> AudioInfo:
+    """The content decides, not the file name: an allowed container (pipelines.audio.CONTAINERS) with an
+    audio stream whose first seconds decode, whose end is really there, not longer than `max_seconds`.
 
-    Returns the duration in seconds. Uses pipelines.audio.probe when that module exists.
-    """
-    try:
-        from pipelines.audio import probe
-    except ImportError:
-        probe = None
-    if probe is not None:
-        info = probe(path)
-        return float(getattr(info, "duration", 0.0) or 0.0)
-    import av
+    Where the header states the length exactly (FLAC, WAV) and the audio ends early, the file is
+    truncated and refused. Elsewhere the header's length may be an estimate (an MP3 without a Xing
+    header, estimated from its first frames' bitrate), so the length is then measured from the packets."""
+    info = probe(path)
+    with open_audio(path) as container:
+        stream = audio_stream(container, path)
+        if _first_frame_time(container, stream, None) is None:
+            raise AudioError(f"ljudet i {path.name} går inte att avkoda – the audio cannot be decoded")
+        target = info.duration - SAMPLE_SECONDS
+        reached = _first_frame_time(container, stream, target) if target > SAMPLE_SECONDS else target
+        ends_early = reached is None or reached < target - max(SAMPLE_SECONDS, 0.02 * info.duration)
+    if ends_early and info.container in EXACT_LENGTH:
+        raise AudioError(f"{path.name} verkar avkortad: huvudet anger {info.duration:.0f} s men ljudet tar slut "
+                         f"tidigare. Ladda upp hela inspelningen, eller spara om den (t.ex. ffmpeg -i in out.flac) – "
+                         f"the file looks truncated")
+    if ends_early:
+        with open_audio(path) as container:
+            measured = scan_duration(container, audio_stream(container, path))
+        info = info.model_copy(update={"duration": round(measured, 3)})
+    if info.duration > max_seconds:
+        raise AudioError(f"inspelningen är {info.duration / 3600:.1f} timmar lång; högst {max_seconds / 3600:g} timmar "
+                         f"tas emot – the recording is too long")
+    return info
 
+
+def _first_frame_time(container, stream, at: float | None) -> float | None:
+    """Time of the first frame that decodes, from the start or after seeking to `at` seconds."""
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
-            streams = [s for s in container.streams if s.type == "audio"]
-            if not streams:
-                raise AudioError("filen innehåller inget ljud – the file holds no audio stream")
-            frames = 0
-            for frame in container.decode(streams[0]):
-                frames += 1
-                if frames >= 3:
-                    break
-            if frames == 0:
-                raise AudioError("ljudet går inte att avkoda – the audio cannot be decoded")
-            duration = container.duration / 1_000_000 if container.duration else 0.0
-            return float(duration)
-    except av.error.FFmpegError:
-        raise AudioError("filen är inte en ljudfil som går att läsa – not a readable audio file") from None
+        if at is not None:
+            container.seek(int(at / stream.time_base), stream=stream)
+        for packet in container.demux(stream):
+            for frame in packet.decode():
+                return float(frame.time) if frame.time is not None else (at or 0.0)
+    except av.FFmpegError:
+        return None
+    return None
+
+
+def audio_media_type(path: Path) -> str:
+    """The media type of a stored recording: its suffix is the detected container's (CONTAINERS); recordings
+    stored before that kept the uploader's suffix."""
+    known = next((c.media_type for c in CONTAINERS.values() if c.suffix == path.suffix), None)
+    return known or mimetypes.guess_type(path.name)[0] or "application/octet-stream"

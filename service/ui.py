@@ -9,25 +9,30 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from pipelines.models import Protocol
+from pipelines.models import (ACCEPTED, DRAFTING, EDITED, FAILED, QUEUED, READY, REJECTED, SEGMENTING, SUGGESTED,
+                              TRANSCRIBING, Protocol)
 
-from . import auth, review
-from .api import get_db, meeting_row, set_session_cookie, status_of
-from .db import READY, MeetingRow
+from . import audit, auth
+from .api.session import start_session
+from .db import MeetingRow
+from .deps import SessionDep, find_meeting
+from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
+from .middleware import same_origin
+from .exports import kept_stats
+from .schemas import MeetingStatus
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                   autoescape=select_autoescape(["html"], default=True))
 
-STATUS_LABELS = {"queued": "I kö", "transcribing": "Transkriberar", "segmenting": "Delar upp i punkter",
-                 "drafting": "Skriver utkast", "ready": "Klar för granskning", "failed": "Misslyckades"}
-DECISION_LABELS = {"suggested": "Förslag", "accepted": "Godtaget", "edited": "Redigerat", "rejected": "Struket"}
+STATUS_LABELS = {QUEUED: "I kö", TRANSCRIBING: "Transkriberar", SEGMENTING: "Delar upp i punkter",
+                 DRAFTING: "Skriver utkast", READY: "Klar för granskning", FAILED: "Misslyckades"}
+DECISION_LABELS = {SUGGESTED: "Förslag", ACCEPTED: "Godtaget", EDITED: "Redigerat", REJECTED: "Struket"}
 
 
 def clock(seconds: float | None) -> str:
@@ -38,14 +43,14 @@ def clock(seconds: float | None) -> str:
 
 
 env.filters["clock"] = clock
-env.globals.update(STATUS_LABELS=STATUS_LABELS, DECISION_LABELS=DECISION_LABELS)
+env.globals.update(STATUS_LABELS=STATUS_LABELS, DECISION_LABELS=DECISION_LABELS, READY=READY, FAILED=FAILED)
 
 
 def render(name: str, status_code: int = 200, **context) -> HTMLResponse:
     return HTMLResponse(env.get_template(name).render(**context), status_code=status_code)
 
 
-def page_user(request: Request, db: Session) -> auth.CurrentUser | None:
+def page_user(request: Request, db) -> auth.CurrentUser | None:
     return auth.session_user(db, request.cookies.get(auth.COOKIE))
 
 
@@ -59,50 +64,58 @@ def login_page(request: Request, next: str = "/"):
 
 
 @router.post("/login")
-def login_form(request: Request, email: str = Form(...), password: str = Form(...), next: str = Form("/"),
-               db: Session = Depends(get_db)):
-    user = auth.authenticate(db, email, password)
-    if user is None:
-        return render("login.html", 401, next=next, error="Fel e-post eller lösenord.", email=email)
-    token, _ = auth.create_session(db, user)
+def login_form(request: Request, db: SessionDep, email: str = Form(..., max_length=320),
+               password: str = Form(..., max_length=1024), next: str = Form("/", max_length=2000)):
+    """Cross-site posts never get here (service/middleware.py), so a foreign page cannot log you in."""
     target = next if next.startswith("/") and not next.startswith("//") else "/"
     response = RedirectResponse(target, status_code=303)
-    set_session_cookie(response, token, request.app.state.settings.secure_cookies)
+    try:
+        start_session(request, db, response, email, password)
+    except (NotLoggedIn, TooManyRequests) as e:
+        headers = {"Retry-After": str(e.retry_after)} if isinstance(e, TooManyRequests) else None
+        page = render("login.html", e.status, next=target, error=e.message.split(" – ")[0] + ".", email=email)
+        page.headers.update(headers or {})
+        return page
     return response
 
 
 @router.post("/logout")
-def logout_form(request: Request, csrf_token: str = Form(""), db: Session = Depends(get_db)):
+def logout_form(request: Request, db: SessionDep, csrf_token: str = Form("", max_length=200)):
+    """The server session always ends with the cookie: both when the browser says the form is our own
+    page, or the form carries the session's token; otherwise nothing changes (403)."""
     user = page_user(request, db)
-    if user and auth.csrf_ok(user, csrf_token):
-        auth.end_session(db, request.cookies.get(auth.COOKIE))
+    if not (same_origin(request.headers) or (user and auth.csrf_ok(user, csrf_token))):
+        raise Forbidden("Utloggningen kom inte från Protokolls egen sida – logout not from our page")
+    auth.end_session(db, request.cookies.get(auth.COOKIE))
+    if user:
+        audit.record(db, "logout", user.email, org_id=user.org_id, ip=audit.client_ip(request))
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(auth.COOKIE, path="/")
     return response
 
 
 @router.get("/")
-def meetings_page(request: Request, db: Session = Depends(get_db)) -> Response:
+def meetings_page(request: Request, db: SessionDep) -> Response:
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     rows = db.scalars(select(MeetingRow).where(MeetingRow.org_id == user.org_id).order_by(MeetingRow.created.desc()))
     limit_mb = request.app.state.settings.max_upload_bytes // (1024 * 1024)
-    return render("meetings.html", user=user, meetings=[status_of(r) for r in rows], limit_mb=limit_mb)
+    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
 
 
 @router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: str, request: Request, db: Session = Depends(get_db)) -> Response:
+def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     try:
-        row = meeting_row(meeting_id, db, user)
-    except HTTPException:
+        row = find_meeting(db, user, meeting_id)
+    except NotFound:
         return render("error.html", 404, user=user, message="Mötet finns inte eller tillhör en annan organisation.")
-    status = status_of(row)
+    status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
     protocol = Protocol.model_validate_json(row.protocol)
-    stats = review.kept_stats(Protocol.model_validate_json(row.original), protocol)
+    stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
     return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.common import free_port  # noqa: F401  (shared with the tests that start servers)
+from bench.common import free_port
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
 from pipelines.weights import qwen_gguf

@@ -2,8 +2,8 @@
 play an item, accept / edit / reject decisions, edit a summary, reload, export, read the .docx.
 
 `test_review_real_pipeline` runs the real pipeline (Whisper + segmentation + drafter) on the sample
-meeting and takes minutes; `test_review_fast` runs the same flow on the fake pipeline of
-test_service_api, so the UI can be checked in seconds. Screenshots go to test-artifacts/.
+meeting and takes minutes; `test_review_fast` runs the same flow on the fake pipeline
+(tests/helpers/fake_pipeline.py), so the UI can be checked in seconds. Screenshots go to test-artifacts/.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_service_api import CARD, PASSWORD, ROOT, Server, add_user, docx_text, make_audio
+from tests.helpers.server import CARD, PASSWORD, ROOT, Server, add_user, docx_text, make_audio
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,8 @@ def browser():
 
 def _saved(page) -> None:
     """Wait until autosave has nothing pending."""
-    page.wait_for_function("document.body.dataset.pending === '0'", timeout=30_000)
+    # Functions, not expressions: the page's CSP forbids eval, which Playwright uses for expressions.
+    page.wait_for_function("() => document.body.dataset.pending === '0'", timeout=30_000)
     assert page.locator("#save-state").inner_text() == "Alla ändringar sparade"
 
 
@@ -88,9 +89,9 @@ def review_flow(browser, server: Server, recording: Path, card: Path, *, ready_t
     play = page.locator("button.play").first
     start = float(play.get_attribute("data-seek"))
     play.click()
-    page.wait_for_function(f"(a => !a.paused && a.currentTime >= {start})(document.getElementById('audio'))",
+    page.wait_for_function(f"() => (a => !a.paused && a.currentTime >= {start})(document.getElementById('audio'))",
                            timeout=30_000)
-    page.evaluate("document.getElementById('audio').pause()")
+    page.evaluate("() => document.getElementById('audio').pause()")
 
     decisions, texts, unique = _decisions(page)
     if len(texts) < 3 or len(unique) < 3:
@@ -158,7 +159,7 @@ def test_review_fast(browser, tmp_path):
     add_user(data, "anna@bastad.se", "Båstad")
     card = tmp_path / "meeting.yaml"
     card.write_text(CARD, encoding="utf-8")
-    server = Server(data, env={"PROTOKOLL_PIPELINE": "tests.test_service_api", "FAKE_STAGE_SECONDS": "1"}).start()
+    server = Server(data, env={"FAKE_STAGE_SECONDS": "1"}).start()
     try:
         review_flow(browser, server, make_audio(tmp_path / "möte.flac", seconds=5), card,
                     ready_timeout_s=60, shots="fast")
@@ -175,7 +176,7 @@ def test_review_real_pipeline(browser, tmp_path):
         pytest.skip("pipelines/transcribe.py saknas")
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
-    server = Server(data).start()  # default pipeline: pipelines.run with the embedded models
+    server = Server(data, pipeline="pipelines.run").start()  # the embedded models
     try:
         review_flow(browser, server, recording, card, ready_timeout_s=15 * 60, shots="real")
     finally:

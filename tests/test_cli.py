@@ -66,6 +66,14 @@ def test_missing_recording_and_bad_card(tmp_path):
     assert_refused(result, "date", "attendees.0.name")
 
 
+def test_unknown_drafter_or_asr_is_a_message_not_a_traceback(tmp_path, sample_recording):
+    result = draft(sample_recording, tmp_path / "out", CARD, "--drafter", "foo")
+    assert_refused(result, "--drafter", "'foo'", "rules")
+    result = draft(sample_recording, tmp_path / "out", CARD, "--asr", "x")
+    assert_refused(result, "--asr", "'x'", "faster-whisper")
+    assert not (tmp_path / "out" / "transcript.json").exists()
+
+
 @pytest.mark.slow
 def test_ten_minutes_of_silence(tmp_path, make_audio):
     silence = make_audio("tyst.flac", "anullsrc=r=16000:cl=mono", 600)

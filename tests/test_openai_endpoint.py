@@ -5,7 +5,7 @@ import pytest
 
 from pipelines.chain import LLMDrafter
 from pipelines.draft import DraftOptions
-from tests.conftest import free_port
+from bench.common import free_port
 from tests.test_chain import MEETING, item
 
 pytestmark = pytest.mark.slow

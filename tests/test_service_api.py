@@ -1,7 +1,5 @@
-"""The review service over real HTTP: a `protokoll serve` subprocess with its own data dir.
-
-The pipeline here is a fast fake (`run_pipeline` / `redraft_item` below, selected with
-PROTOKOLL_PIPELINE=tests.test_service_api) so that access rules, versions and uploads can be tested in
+"""The review service over real HTTP: a `protokoll serve` subprocess with its own data dir and the fast
+fake pipeline (tests/helpers/fake_pipeline.py), so access rules, versions and uploads are tested in
 seconds; the real pipeline is exercised end to end by tests/test_browser.py.
 """
 
@@ -9,13 +7,8 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import os
-import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -23,182 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipelines.errors import AudioError
-from pipelines.models import Decision, Evidence, ItemDraft, Meeting, Protocol, Transcript, TranscriptSegment
-
-ROOT = Path(__file__).resolve().parents[1]
-PASSWORD = "hemligt-lösen-1"
-CARD = """\
-title: Kommundirektörsmöte i Familjen Helsingborg
-number: Protokoll nr 9 2025
-date: 2025-12-12
-time: "08.30-12.00"
-place: Mindpark, Helsingborg
-attendees: ["Jonas Jönsson, Båstad", "Elin Ask, Ängelholm"]
-absent: ["Agneta Fristedt, Bjuv"]
-agenda:
-  - Mötets öppnande
-  - Diskussion kring AI
-  - Övriga frågor
-"""
-
-
-# --- the fake pipeline (runs in the service's worker process) -------------------------------
-
-def _stage(out_dir: Path, name: str, progress, seconds: float) -> None:
-    with open(out_dir / "stages.log", "a") as log:
-        log.write(name + "\n")
-    steps = 5
-    for i in range(steps):
-        time.sleep(seconds / steps)
-        if progress:
-            progress(name, (i + 1) / steps, seconds * (steps - i - 1) / steps)
-
-
-def run_pipeline(recording: Path, meeting: Meeting, out_dir: Path, *, progress=None, force=False, **_) -> Protocol:
-    """Same contract as pipelines.run.run_pipeline: saved stages are skipped on a re-run."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    delay = float(os.environ.get("FAKE_STAGE_SECONDS", "0.2"))
-    if not (out_dir / "transcript.json").exists():
-        _stage(out_dir, "transcribing", progress, delay)
-        seg = TranscriptSegment(id=0, start=0.0, end=1.0, text="<script>alert('x')</script> Vi beslutar att notera.")
-        (out_dir / "transcript.json").write_text(
-            Transcript(language="sv", duration=3.0, backend="fake", model="fake", segments=[seg]).model_dump_json())
-    if not (out_dir / "segments.json").exists():
-        _stage(out_dir, "segmenting", progress, delay)
-        (out_dir / "segments.json").write_text("{}")
-    if not (out_dir / "protocol.json").exists():
-        if os.environ.get("FAKE_FAIL"):
-            raise AudioError("inspelningen innehåller inget tal – no speech in the recording")
-        if os.environ.get("FAKE_CRASH"):
-            os._exit(3)  # like the OOM killer: no exception, no cleanup
-        _stage(out_dir, "drafting", progress, float(os.environ.get("FAKE_DRAFT_SECONDS", delay)))
-        items = [
-            ItemDraft(number=n, title=title, start=float(n - 1), end=float(n), summary=f"Sammanfattning {n}.",
-                      transcript=f"<script>alert('x')</script> Punkt {n}: vi beslutar att notera.",
-                      decisions=[Decision(id=f"d{n}a", text=f"att notera informationen under punkt {n}",
-                                          evidence=[Evidence(start=n - 0.5, end=float(n), text="vi noterar")]),
-                                 Decision(id=f"d{n}b", text=f"att uppdra åt sekretariatet att återkomma i punkt {n}")])
-            for n, title in enumerate(meeting.agenda, start=1)]
-        protocol = Protocol(meeting=meeting, items=items, drafter="fake")
-        (out_dir / "protocol.json").write_text(protocol.model_dump_json())
-    return Protocol.model_validate_json((out_dir / "protocol.json").read_text())
-
-
-def redraft_item(protocol: Protocol, transcript_text: str, number: int, options=None) -> ItemDraft:
-    old = protocol.item(number)
-    return ItemDraft(number=number, title=old.title, start=old.start, end=old.end,
-                     summary=f"Omskriven: {transcript_text[:40]}",
-                     decisions=[Decision(text="att godkänna den rättade texten")])
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def make_audio(path: Path, seconds: float = 2.0) -> Path:
-    """A real (tiny) FLAC file: a tone, encoded with PyAV."""
-    import av
-    import numpy as np
-
-    rate = 16000
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("flac", rate=rate, layout="mono")
-        t = np.arange(int(rate * seconds)) / rate
-        samples = (0.3 * np.sin(2 * math.pi * 440 * t) * 32767).astype(np.int16).reshape(1, -1)
-        frame = av.AudioFrame.from_ndarray(samples, format="s16", layout="mono")
-        frame.sample_rate = rate
-        for packet in stream.encode(frame):
-            out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
-    return path
-
-
-def add_user(data_dir: Path, email: str, org: str) -> None:
-    result = subprocess.run([sys.executable, "-m", "service.cli", "user", "add", email, "--org", org,
-                             "--data-dir", str(data_dir)], input=PASSWORD + "\n", capture_output=True,
-                            text=True, cwd=ROOT, timeout=60)
-    assert result.returncode == 0, result.stderr
-
-
-class Server:
-    """`protokoll serve` in its own process group, so a test can kill it (and its workers) hard."""
-
-    def __init__(self, data_dir: Path, env: dict | None = None, args: list[str] | None = None):
-        self.data_dir, self.extra_env, self.args = data_dir, env or {}, args or []
-        self.proc: subprocess.Popen | None = None
-        self.log = data_dir.parent / f"{data_dir.name}-server.log"
-
-    def start(self) -> "Server":
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE",
-               "PYTHONPATH": str(ROOT), **self.extra_env}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(self.url + "/login", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        raise AssertionError("server did not start:\n" + self.log.read_text())
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: server and worker die mid-job, like a power cut."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def client(self, email: str) -> httpx.Client:
-        client = httpx.Client(base_url=self.url, timeout=30)
-        r = client.post("/api/login", json={"email": email, "password": PASSWORD})
-        assert r.status_code == 200, r.text
-        client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
-        return client
-
-
-def upload(client: httpx.Client, recording: Path, card: str = CARD) -> httpx.Response:
-    with open(recording, "rb") as f:
-        return client.post("/api/meetings", files={"recording": (recording.name, f, "audio/flac"),
-                                                   "meeting": ("meeting.yaml", card.encode(), "text/yaml")})
-
-
-def wait_ready(client: httpx.Client, meeting_id: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/meetings/{meeting_id}").json()
-        assert status["status"] != "failed", status
-        if status["status"] == "ready":
-            return status
-        time.sleep(0.2)
-    raise AssertionError(f"not ready: {status}")
-
-
-def leftovers(data_dir: Path) -> list[Path]:
-    return sorted(p for p in (data_dir / "uploads").rglob("*")) if (data_dir / "uploads").exists() else []
-
-
-def meeting_count(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "protokoll.db") as db:
-        return db.execute("select count(*) from meetings").fetchone()[0]
+from pipelines.models import Protocol
+from tests.helpers.server import (PASSWORD, Server, add_user, docx_text, leftovers, make_audio, meeting_count, upload,
+                                  wait_ready)
+from tests.helpers.server import ready_meeting as uploaded_and_ready
 
 
 # --- fixtures -------------------------------------------------------------------------------
@@ -208,7 +29,7 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("service") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")
-    srv = Server(data_dir, env={"PROTOKOLL_PIPELINE": "tests.test_service_api"}, args=["--max-upload-mb", "1"]).start()
+    srv = Server(data_dir, args=["--max-upload-mb", "1", "--api-docs"]).start()
     yield srv
     srv.stop()
 
@@ -225,10 +46,7 @@ def anna(server):
 
 @pytest.fixture(scope="module")
 def ready_meeting(anna, audio) -> str:
-    r = upload(anna, audio)
-    assert r.status_code == 201, r.text
-    wait_ready(anna, r.json()["id"])
-    return r.json()["id"]
+    return uploaded_and_ready(anna, audio)
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -337,16 +155,6 @@ def test_edits_reach_the_export_and_rejected_decisions_do_not(anna, ready_meetin
     assert stats["decisions_rejected"] == 1 and stats["decisions_edited"] == 1 and stats["decisions_added"] == 1
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
         assert "ströks" in z.read("docProps/core.xml").decode()  # how much of the draft was kept
-
-
-def docx_text(content: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(content))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
 
 
 def test_redraft_item_keeps_reviewed_decisions(anna, ready_meeting):

@@ -1,35 +1,31 @@
 """Durable jobs: the worker runs in its own process, survives a server kill, and reports failures.
 
-Uses the fast fake pipeline from test_service_api (same contract as pipelines.run: every finished
-stage is saved and skipped on a re-run), so "resumed, not restarted" is checked by which stages ran.
+Uses the fast fake pipeline (tests/helpers/fake_pipeline.py, same contract as pipelines.run: every
+finished stage is saved and skipped on a re-run), so "resumed, not restarted" is checked by which stages
+ran. The one test that runs the real drafter is marked slow.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
+from pathlib import Path
 
-from tests.test_service_api import Server, add_user, make_audio, upload, wait_ready
+import pytest
 
-FAKE = {"PROTOKOLL_PIPELINE": "tests.test_service_api"}
-
-
-def _wait_status(client, meeting_id, wanted, timeout=60):
-    deadline = time.monotonic() + timeout
-    seen = []
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/meetings/{meeting_id}").json()
-        seen.append((status["status"], status["progress"]))
-        if status["status"] in wanted:
-            return status, seen
-        time.sleep(0.1)
-    raise AssertionError(f"never reached {wanted}: {seen[-5:]}")
+from pipelines.models import Protocol
+from service.db import open_db
+from service.jobs import LocalProcessRunner
+from tests.helpers.server import Server, add_user, make_audio, upload, wait_ready
+from tests.helpers.server import wait_status as _wait_status
 
 
 def test_server_killed_during_drafting_resumes_after_restart(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
     audio = make_audio(tmp_path / "möte.flac")
-    server = Server(data, env={**FAKE, "FAKE_STAGE_SECONDS": "0.5", "FAKE_DRAFT_SECONDS": "30"}).start()
+    server = Server(data, env={"FAKE_STAGE_SECONDS": "0.5", "FAKE_DRAFT_SECONDS": "30"}).start()
     try:
         client = server.client("anna@bastad.se")
         meeting_id = upload(client, audio).json()["id"]
@@ -44,7 +40,7 @@ def test_server_killed_during_drafting_resumes_after_restart(tmp_path):
 
     job = data / "meetings" / meeting_id / "job"
     assert (job / "transcript.json").exists() and not (job / "protocol.json").exists()
-    server = Server(data, env={**FAKE, "FAKE_STAGE_SECONDS": "0.2", "FAKE_DRAFT_SECONDS": "0.5"}).start()
+    server = Server(data, env={"FAKE_STAGE_SECONDS": "0.2", "FAKE_DRAFT_SECONDS": "0.5"}).start()
     try:
         client = server.client("anna@bastad.se")
         wait_ready(client, meeting_id)
@@ -61,7 +57,7 @@ def test_server_killed_during_drafting_resumes_after_restart(tmp_path):
 def test_pipeline_error_is_shown_to_the_user(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
-    server = Server(data, env={**FAKE, "FAKE_FAIL": "1"}).start()
+    server = Server(data, env={"FAKE_FAIL": "1"}).start()
     try:
         client = server.client("anna@bastad.se")
         meeting_id = upload(client, make_audio(tmp_path / "tyst.flac")).json()["id"]
@@ -76,7 +72,7 @@ def test_pipeline_error_is_shown_to_the_user(tmp_path):
 def test_worker_that_keeps_dying_is_retried_then_failed(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
-    server = Server(data, env={**FAKE, "FAKE_CRASH": "1", "FAKE_STAGE_SECONDS": "0.05"}).start()
+    server = Server(data, env={"FAKE_CRASH": "1", "FAKE_STAGE_SECONDS": "0.05"}).start()
     try:
         client = server.client("anna@bastad.se")
         meeting_id = upload(client, make_audio(tmp_path / "m.flac")).json()["id"]
@@ -89,15 +85,11 @@ def test_worker_that_keeps_dying_is_retried_then_failed(tmp_path):
 
 
 def _worker_pid(data, meeting_id) -> int:
-    import sqlite3
-
     with sqlite3.connect(data / "protokoll.db") as db:
         return db.execute("select worker_pid from meetings where id=?", (meeting_id,)).fetchone()[0]
 
 
 def _alive(pid: int) -> bool:
-    import os
-
     for _ in range(50):
         try:
             os.kill(pid, 0)
@@ -107,14 +99,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@pytest.mark.slow
 def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
     """The runner's redraft goes through pipelines.run.redraft_item (the embedded model) out of process."""
-    from pathlib import Path
-
-    from pipelines.models import Protocol
-    from service.db import open_db
-    from service.jobs import LocalProcessRunner
-
     protocol = Protocol.model_validate_json(
         (Path(__file__).parent / "fixtures" / "protocol_nr9.json").read_text(encoding="utf-8"))
     runner = LocalProcessRunner(tmp_path, open_db(tmp_path), pipeline="pipelines.run")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from pydantic import ValidationError
 from tqdm import tqdm
 
+from pipelines.errors import InputError
 from pipelines.meeting_card import load_meeting
+from pipelines.models import DRAFTING, SEGMENTING, TRANSCRIBING
 
 
 class _Bars:
@@ -17,7 +20,7 @@ class _Bars:
         self.bars: dict[str, tqdm] = {}
 
     def __call__(self, stage: str, fraction: float, eta: float | None) -> None:
-        labels = {"transcribing": "Transkriberar", "segmenting": "Delar upp", "drafting": "Skriver utkast"}
+        labels = {TRANSCRIBING: "Transkriberar", SEGMENTING: "Delar upp", DRAFTING: "Skriver utkast"}
         bar = self.bars.get(stage)
         if bar is None:
             for done in self.bars.values():  # a new stage: the previous ones are finished
@@ -32,6 +35,21 @@ class _Bars:
         for bar in self.bars.values():
             bar.n = bar.total
             bar.close()
+
+
+def _options(options_model, backend_flag: str, /, **values):
+    """The options model, or one message line per bad option (exit 2), e.g. "--drafter: 'foo' går inte …"."""
+    try:
+        return options_model(**values)
+    except ValidationError as error:
+        lines = []
+        for e in error.errors():
+            field = str(e["loc"][0]) if e["loc"] else ""
+            flag = backend_flag if field == "backend" else f"--{field.replace('_', '-')}"
+            allowed = e.get("ctx", {}).get("expected")
+            lines.append(f"{flag}: {e['input']!r} går inte" + (f" (välj {allowed})" if allowed else "")
+                         + f" – invalid value: {e['msg']}")
+        raise InputError("ogiltigt val – invalid option:\n  " + "\n  ".join(lines)) from None
 
 
 def register(app: typer.Typer) -> None:
@@ -62,10 +80,10 @@ def register(app: typer.Typer) -> None:
         card = load_meeting(meeting, agenda_file=agenda)
         whisper_dir = resolve_whisper_model(whisper_model) if whisper_model else None
         options = PipelineOptions(
-            transcribe=TranscribeOptions(backend=asr, model_dir=whisper_dir, beam_size=beam_size,
-                                         threads=threads, workers=workers, language=language),
-            draft=DraftOptions(backend=drafter, model=llm_model, base_url=base_url, archive=archive,
-                               item_token_budget=item_tokens),
+            transcribe=_options(TranscribeOptions, "--asr", backend=asr, model_dir=whisper_dir, beam_size=beam_size,
+                                threads=threads, workers=workers, language=language),
+            draft=_options(DraftOptions, "--drafter", backend=drafter, model=llm_model, base_url=base_url,
+                           archive=archive, item_token_budget=item_tokens),
         )
         bars = _Bars()
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from pipelines.errors import InputError
+from pipelines.models import REVIEWED
 
 
 def register(app: typer.Typer) -> None:
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         written = export_docx(protocol, out, template=template, comments=comments, mode=mode, item=item)
         typer.echo(f"Skrev {written}" + (f" (utdrag, punkt {item})" if item is not None else "")
                    + (" – endast godkända beslut" if approved_only else " – utkast med granskningsmarkeringar"))
-        if approved_only and not any(d.status in ("accepted", "edited") for i in protocol.items for d in i.decisions):
+        if approved_only and not any(d.status in REVIEWED for i in protocol.items for d in i.decisions):
             typer.echo("Obs: inget beslut är godkänt ännu – dokumentet har inga beslut. "
                        "(No decision is approved yet.)", err=True)
         if pdf:

@@ -14,15 +14,30 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, "--port"),
         data_dir: Path = typer.Option(None, "--data-dir", help="Katalog för databas och inspelningar (standard: ./data eller PROTOKOLL_DATA_DIR)."),
         max_upload_mb: float = typer.Option(None, "--max-upload-mb", help="Största tillåtna uppladdning i MB (standard 2048)."),
-        secure_cookies: bool = typer.Option(None, "--secure-cookies/--no-secure-cookies", help="Kräv HTTPS för sessionskakan."),
+        max_audio_hours: float = typer.Option(None, "--max-audio-hours", help="Längsta inspelning som tas emot (standard 8 h)."),
+        secure_cookies: bool = typer.Option(
+            None, "--secure-cookies/--insecure-cookies",
+            help="Sessionskakan skickas bara över HTTPS (standard). --insecure-cookies bara för http på den egna datorn."),
+        api_docs: bool = typer.Option(False, "--api-docs", help="Visa API-dokumentationen på /docs och /openapi.json."),
+        job_minutes: float = typer.Option(None, "--job-minutes", help="Tidsgräns per jobb: så här många minuter … (20)"),
+        job_minutes_per_minute: float = typer.Option(None, "--job-minutes-per-audio-minute",
+                                                     help="… plus så här många per minut inspelning (1,5)."),
+        pipeline: str = typer.Option("pipelines.run", "--pipeline", hidden=True,
+                                     help="Modul med run_pipeline och redraft_item (tester och mätningar)."),
     ) -> None:
         """Starta granskningstjänsten (webb, API och bakgrundsjobb)."""
         import uvicorn
 
         from service.app import Settings, create_app
+        from service.jobs import JobTimeLimit
 
         settings = Settings.from_env(
-            data_dir, secure_cookies=secure_cookies,
+            data_dir, secure_cookies=secure_cookies, api_docs=api_docs or None,
+            max_audio_hours=max_audio_hours,
+            job_time=JobTimeLimit(**{k: v for k, v in {"base_minutes": job_minutes,
+                                                       "per_audio_minute": job_minutes_per_minute}.items() if v is not None}),
             max_upload_bytes=int(max_upload_mb * 1024 * 1024) if max_upload_mb else None)
         typer.echo(f"Data: {settings.data_dir.resolve()}  –  http://{host}:{port}/")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        if not settings.secure_cookies:
+            typer.echo("Obs: sessionskakan skickas även över okrypterad http (--insecure-cookies); bara för utveckling.")
+        uvicorn.run(create_app(settings, pipeline=pipeline), host=host, port=port, log_level="info")

@@ -1,4 +1,4 @@
-"""`protokoll user add EMAIL --org ORG`: local accounts for the review service."""
+"""`protokoll user add|list|passwd|disable|enable|delete`: local accounts of the review service."""
 
 from __future__ import annotations
 
@@ -7,42 +7,86 @@ from pathlib import Path
 
 import typer
 
+DATA_DIR = typer.Option(None, "--data-dir", help="Samma katalog som för `protokoll serve`.")
+
+
+def _sessions(data_dir: Path | None):
+    from service.app import Settings
+    from service.db import open_db
+
+    return open_db(Settings.from_env(data_dir).data_dir)
+
+
+def _read_password() -> str:
+    """From stdin (one line) or asked for twice on a terminal."""
+    if sys.stdin.isatty():
+        return typer.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
 
 def register(app: typer.Typer) -> None:
     users = typer.Typer(help="Användare i granskningstjänsten.", no_args_is_help=True)
-
-    def _sessions(data_dir: Path | None):
-        from service.app import Settings
-        from service.db import open_db
-
-        return open_db(Settings.from_env(data_dir).data_dir)
 
     @users.command("add")
     def add(
         email: str = typer.Argument(..., help="E-postadress (inloggningsnamn)."),
         org: str = typer.Option(..., "--org", help="Organisation; bara dess användare ser dess möten."),
-        data_dir: Path = typer.Option(None, "--data-dir", help="Samma katalog som för `protokoll serve`."),
+        data_dir: Path = DATA_DIR,
     ) -> None:
-        """Lägg till en användare. Lösenordet läses från stdin (en rad) eller frågas efter."""
+        """Lägg till en användare. Lösenordet (minst 12 tecken, inte ett vanligt) läses från stdin eller frågas efter."""
         from service.auth import add_user
 
-        if sys.stdin.isatty():
-            password = typer.prompt("Lösenord", hide_input=True, confirmation_prompt=True)
-        else:
-            password = sys.stdin.readline().rstrip("\r\n")
+        password = _read_password()
         with _sessions(data_dir)() as db:
             user = add_user(db, email, password, org)
         typer.echo(f"Användare {user.email} skapad i organisationen {org}.")
 
     @users.command("list")
-    def list_users(data_dir: Path = typer.Option(None, "--data-dir")) -> None:
-        """Visa användare och deras organisation."""
+    def list_users(data_dir: Path = DATA_DIR) -> None:
+        """Visa användare, deras organisation och om de är avstängda."""
         from sqlalchemy import select
 
         from service.db import Org, User
 
         with _sessions(data_dir)() as db:
             for user, org in db.execute(select(User, Org).join(Org, User.org_id == Org.id).order_by(User.email)):
-                typer.echo(f"{user.email}\t{org.name}")
+                typer.echo(f"{user.email}\t{org.name}" + ("\tavstängd" if user.disabled else ""))
+
+    @users.command("passwd")
+    def passwd(email: str = typer.Argument(...), data_dir: Path = DATA_DIR) -> None:
+        """Byt lösenord (läses från stdin eller frågas efter); användarens alla sessioner avslutas."""
+        from service.auth import set_password
+
+        password = _read_password()
+        with _sessions(data_dir)() as db:
+            ended = set_password(db, email, password)
+        typer.echo(f"Lösenordet bytt för {email}; {ended} sessioner avslutade.")
+
+    @users.command("disable")
+    def disable(email: str = typer.Argument(...), data_dir: Path = DATA_DIR) -> None:
+        """Stäng av en användare: kan inte logga in, alla sessioner avslutas."""
+        from service.auth import set_disabled
+
+        with _sessions(data_dir)() as db:
+            ended = set_disabled(db, email, True)
+        typer.echo(f"{email} är avstängd; {ended} sessioner avslutade.")
+
+    @users.command("enable")
+    def enable(email: str = typer.Argument(...), data_dir: Path = DATA_DIR) -> None:
+        """Släpp in en avstängd användare igen."""
+        from service.auth import set_disabled
+
+        with _sessions(data_dir)() as db:
+            set_disabled(db, email, False)
+        typer.echo(f"{email} kan logga in igen.")
+
+    @users.command("delete")
+    def delete(email: str = typer.Argument(...), data_dir: Path = DATA_DIR) -> None:
+        """Ta bort en användare och avsluta dess sessioner (mötena finns kvar i organisationen)."""
+        from service.auth import delete_user
+
+        with _sessions(data_dir)() as db:
+            delete_user(db, email)
+        typer.echo(f"{email} är borttagen.")
 
     app.add_typer(users, name="user")

@@ -1,0 +1,12 @@
+"""JSON API (OpenAPI at /docs), split by resource. Routes are thin: they take typed dependencies
+(service/deps.py), call a service function, and return a response model; errors are domain
+exceptions mapped to status codes in service/errors.py."""
+
+from fastapi import APIRouter
+
+from . import meetings, protocol, session
+
+router = APIRouter(prefix="/api", tags=["api"])
+router.include_router(session.router)
+router.include_router(meetings.router)
+router.include_router(protocol.router)

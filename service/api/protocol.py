@@ -1,0 +1,97 @@
+"""The protocol under review: read it, edit decisions, items and the header, redraft an item,
+the audit trail, how much of the draft was kept, and the Word export."""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from .. import review
+from ..audit import client_ip, record
+from ..db import AuditRow
+from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
+from ..exports import KeptStats, docx_bytes, kept_stats
+from ..schemas import (AuditEntry, DecisionAdded, DecisionNew, DecisionPatch, HeaderPatch, ItemPatch, ProtocolOut,
+                       Saved, VersionOnly)
+
+router = APIRouter(prefix="/meetings/{meeting_id}")
+STALE = {409: {"description": "Inaktuell version eller protokollet är inte klart"}}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@router.get("/protocol", response_model=ProtocolOut, responses=STALE)
+def get_protocol(row: MeetingDep):
+    """The protocol JSON of the CLI contract, plus `version` (send it back with every change)."""
+    return ProtocolOut(**review.load_protocol(row).model_dump(), version=row.version)
+
+
+@router.patch("/decisions/{decision_id}", response_model=Saved, responses=STALE)
+def patch_decision(decision_id: str, body: DecisionPatch, row: WritableMeeting, db: SessionDep, user: Writer):
+    return Saved(version=review.set_decision(db, row, user.email, body.version, decision_id, body.status, body.text))
+
+
+@router.post("/items/{number}/decisions", status_code=201, response_model=DecisionAdded, responses=STALE)
+def add_decision(number: int, body: DecisionNew, row: WritableMeeting, db: SessionDep, user: Writer):
+    version, decision = review.add_decision(db, row, user.email, body.version, number, body.text)
+    return DecisionAdded(version=version, decision=decision)
+
+
+@router.patch("/items/{number}", response_model=Saved, responses=STALE)
+def patch_item(number: int, body: ItemPatch, row: WritableMeeting, db: SessionDep, user: Writer):
+    fields = body.model_dump(include={"summary", "transcript"}, exclude_none=True)
+    return Saved(version=review.edit_item(db, row, user.email, body.version, number, fields))
+
+
+@router.post("/items/{number}/redraft", response_model=Saved, responses=STALE)
+async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Request, user: Writer):
+    """Draft the item again from its (corrected) transcript. Reviewed decisions are kept."""
+    sessions, runner = request.app.state.sessions, request.app.state.runner
+    with sessions() as db:  # no session is held while the drafter works
+        row = find_meeting(db, user, meeting_id)
+        review.check_version(row, body.version)
+        protocol = review.load_protocol(row)
+        transcript = review.item_of(protocol, number).transcript
+    fresh = await run_in_threadpool(runner.redraft, protocol, transcript, number)
+    with sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        return Saved(version=review.apply_redraft(db, row, user.email, body.version, number, fresh))
+
+
+@router.patch("/header", response_model=Saved, responses=STALE)
+def patch_header(body: HeaderPatch, row: WritableMeeting, db: SessionDep, user: Writer):
+    changes = body.model_dump(exclude={"version"}, exclude_none=True)
+    return Saved(version=review.edit_header(db, row, user.email, body.version, changes))
+
+
+@router.get("/audit", response_model=list[AuditEntry])
+def audit(row: MeetingDep, db: SessionDep):
+    """Every change, oldest first; the first entry is the AI draft as delivered."""
+    rows = db.scalars(select(AuditRow).where(AuditRow.meeting_id == row.id).order_by(AuditRow.id))
+    return [AuditEntry(at=a.at.isoformat() + "Z", actor=a.actor, action=a.action, target=a.target, version=a.version,
+                       before=json.loads(a.before) if a.before else None,
+                       after=json.loads(a.after) if a.after else None) for a in rows]
+
+
+@router.get("/stats", response_model=KeptStats, responses=STALE)
+def stats(row: MeetingDep):
+    return kept_stats(review.load_original(row), review.load_protocol(row))
+
+
+@router.get("/export.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}, **STALE})
+async def export(meeting_id: str, request: Request, user: CurrentUser,
+                 mode: Literal["draft", "approved"] | None = None):
+    """Word file of the current version. Rejected decisions never appear; the document's properties
+    say how much of the AI draft was kept. "approved" is refused (409) while decisions are unreviewed."""
+    with request.app.state.sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        protocol, original = review.load_protocol(row), review.load_original(row)
+    workdir = request.app.state.data.meeting_dir(row.id) / "exports"
+    content = await run_in_threadpool(docx_bytes, protocol, original, workdir, row.updated, mode)
+    with request.app.state.sessions() as db:
+        record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    name = f"protokoll-{protocol.meeting.date.isoformat()}.docx"
+    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,0 +1,87 @@
+"""The worker processes of the job runner (service/jobs.py), each in a fresh interpreter: one runs a
+meeting's pipeline and records its progress and outcome in the DB, the other redrafts one item."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import signal
+import time
+import traceback
+from pathlib import Path
+
+from sqlalchemy import update
+from sqlalchemy.orm import sessionmaker
+
+from pipelines.errors import ProtokollError
+from pipelines.models import FAILED, RUNNING_STATES, TRANSCRIBING, Protocol
+
+from .db import MeetingRow, db_url, make_engine, utcnow
+from .storage import DataDir
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Linux: get SIGKILL when the server dies, so a killed server never leaves an orphan job running."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
+    die_with_parent(parent_pid)
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    from pipelines.meeting_card import load_meeting
+    from pipelines.run import PipelineOptions
+
+    from .review import record_ai_draft
+
+    data = DataDir(Path(data_dir))
+    engine = make_engine(db_url(data.root))
+    sessions = sessionmaker(engine)
+    last = {"t": 0.0, "stage": None}
+
+    def progress(stage: str, fraction: float, eta: float | None) -> None:
+        now = time.monotonic()
+        # Throttle DB writes; always write a stage change and the end of a stage.
+        if stage == last["stage"] and fraction < 1.0 and now - last["t"] < 0.5:
+            return
+        last.update(t=now, stage=stage)
+        with sessions() as db:
+            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.status.in_(RUNNING_STATES))
+                       .values(status=stage if stage in RUNNING_STATES else TRANSCRIBING,
+                               stage_progress=float(fraction), eta_seconds=eta, updated=utcnow()))
+            db.commit()
+
+    def fail(message: str) -> None:
+        with sessions() as db:
+            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id)
+                       .values(status=FAILED, error=message, worker_pid=None, updated=utcnow()))
+            db.commit()
+
+    try:
+        module = importlib.import_module(pipeline)
+        meeting = load_meeting(data.card(meeting_id))
+        recording = data.recording(meeting_id)
+        options = PipelineOptions(export_docx=False)  # the service exports itself
+        protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, options=options)
+        with sessions() as db:
+            record_ai_draft(db, meeting_id, protocol)
+    except ProtokollError as e:
+        fail(str(e))
+    except Exception:
+        traceback.print_exc()
+        fail("Ett internt fel stoppade bearbetningen; se serverns logg – an internal error stopped the job")
+    finally:
+        engine.dispose()
+
+
+def redraft_main(pipeline: str, protocol_json: str, transcript_text: str, number: int) -> str:
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    module = importlib.import_module(pipeline)
+    protocol = Protocol.model_validate_json(protocol_json)
+    return module.redraft_item(protocol, transcript_text, number).model_dump_json()

@@ -1,0 +1,65 @@
+"""A fast, deterministic stand-in for pipelines.run (same contract: saved stages are skipped on a
+re-run), so access rules, versions and uploads can be tested in seconds. The server is started with
+`protokoll serve --pipeline tests.helpers.fake_pipeline`; its worker processes import this module.
+
+Knobs for the job tests, read here only: FAKE_STAGE_SECONDS, FAKE_DRAFT_SECONDS, FAKE_FAIL, FAKE_CRASH,
+FAKE_REDRAFT_SECONDS.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from pipelines.errors import AudioError
+from pipelines.models import (DRAFTING, SEGMENTING, TRANSCRIBING, Decision, Evidence, ItemDraft, Meeting, Protocol,
+                              Transcript, TranscriptSegment)
+
+
+def _stage(out_dir: Path, name: str, progress, seconds: float) -> None:
+    with open(out_dir / "stages.log", "a") as log:
+        log.write(name + "\n")
+    steps = 5
+    for i in range(steps):
+        time.sleep(seconds / steps)
+        if progress:
+            progress(name, (i + 1) / steps, seconds * (steps - i - 1) / steps)
+
+
+def run_pipeline(recording: Path, meeting: Meeting, out_dir: Path, *, progress=None, force=False, **_) -> Protocol:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    delay = float(os.environ.get("FAKE_STAGE_SECONDS", "0.2"))
+    if not (out_dir / "transcript.json").exists():
+        _stage(out_dir, TRANSCRIBING, progress, delay)
+        seg = TranscriptSegment(id=0, start=0.0, end=1.0, text="<script>alert('x')</script> Vi beslutar att notera.")
+        (out_dir / "transcript.json").write_text(
+            Transcript(language="sv", duration=3.0, backend="fake", model="fake", segments=[seg]).model_dump_json())
+    if not (out_dir / "segments.json").exists():
+        _stage(out_dir, SEGMENTING, progress, delay)
+        (out_dir / "segments.json").write_text("{}")
+    if not (out_dir / "protocol.json").exists():
+        if os.environ.get("FAKE_FAIL"):
+            raise AudioError("inspelningen innehåller inget tal – no speech in the recording")
+        if os.environ.get("FAKE_CRASH"):
+            os._exit(3)  # like the OOM killer: no exception, no cleanup
+        _stage(out_dir, DRAFTING, progress, float(os.environ.get("FAKE_DRAFT_SECONDS", delay)))
+        items = [
+            ItemDraft(number=n, title=title, start=float(n - 1), end=float(n), summary=f"Sammanfattning {n}.",
+                      transcript=f"<script>alert('x')</script> Punkt {n}: vi beslutar att notera.",
+                      decisions=[Decision(id=f"d{n}a", text=f"att notera informationen under punkt {n}",
+                                          evidence=[Evidence(start=n - 0.5, end=float(n), text="vi noterar")]),
+                                 Decision(id=f"d{n}b", text=f"att uppdra åt sekretariatet att återkomma i punkt {n}")])
+            for n, title in enumerate(meeting.agenda, start=1)]
+        protocol = Protocol(meeting=meeting, items=items, drafter="fake")
+        (out_dir / "protocol.json").write_text(protocol.model_dump_json())
+    return Protocol.model_validate_json((out_dir / "protocol.json").read_text())
+
+
+def redraft_item(protocol: Protocol, transcript_text: str, number: int, options=None) -> ItemDraft:
+    time.sleep(float(os.environ.get("FAKE_REDRAFT_SECONDS", "0")))
+    old = protocol.item(number)
+    return ItemDraft(number=number, title=old.title, start=old.start, end=old.end,
+                     summary=f"Omskriven: {transcript_text[:40]}",
+                     decisions=[Decision(text="att godkänna den rättade texten")])
