@@ -54,6 +54,8 @@ class Meeting(BaseModel):
     attendees: list[Person] = Field(default_factory=list)
     absent: list[Person] = Field(default_factory=list)
     agenda: list[str] = Field(default_factory=list)
+    # A political body's card (members, ärenden): the protocol is written in the §-layout.
+    political: PoliticalCard | None = None
 
     @field_validator("agenda")
     @classmethod
@@ -154,6 +156,7 @@ class ItemDraft(BaseModel):
     needs_review: bool = False
     flags: list[str] = Field(default_factory=list)
     drafter: str = ""
+    political: ParagraphRecord | None = None  # yrkanden, omröstning, reservation … of a political body's §
 
 
 class Protocol(BaseModel):
@@ -167,3 +170,12 @@ class Protocol(BaseModel):
             if item.number == number:
                 return item
         raise KeyError(number)
+
+
+# The political records use Evidence above; imported last so each module reads top-down.
+from .political.card import PoliticalCard  # noqa: E402
+from .political.records import ParagraphRecord  # noqa: E402
+
+Meeting.model_rebuild()
+ItemDraft.model_rebuild()
+Protocol.model_rebuild()
