@@ -1,0 +1,444 @@
+"""Capture, per §, what Kommunallagen 5 kap. 67 § requires from the transcript: yrkanden,
+propositionsordning, omröstning, the decision, reservationer, protokollsanteckningar and jäv — each
+with the moments it was said, attributed to a member of the card or "okänd".
+
+Rules over Whisper text, not the language model: the embedded model is too small to trust with who
+moved what. The rules are tolerant of Whisper's spelling ("yrkar"/"yrka", "propositionsordning"/
+"prepositionsordning") and of names heard a little wrong (names.py). Who speaks comes from what is
+said: the chair gives the word by name ("Anna, varsågod"), a member speaks until the chair speaks
+again; the chair's summaries ("Anna Bergs yrkande om återremiss") confirm or fill in the member.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..decisions import classify, find_spoken_decisions
+from ..models import Decision, Evidence, ItemDraft, Protocol, Segmentation, Transcript, TranscriptSegment
+from ..text import normalize, split_sentences, to_number, words
+from .card import UNKNOWN, Arende, Member, PoliticalCard
+from .names import MemberIndex
+from .records import Ballot, Motion, ParagraphRecord, Proposition, ProtocolNote, Recusal, Reservation, Tally, Turn, Vote
+
+# The chair gives the word: "Anna Berg, varsågod", "Erik har ordet", "ordet går till Erik".
+_GIVE_BEFORE = re.compile(r"([\w ,]{0,40}?)[\s,.]*\b(?:varsågod\w*|var så god\w*|varsegod\w*|du har ordet|har ordet)\b")
+_GIVE_AFTER = re.compile(r"\b(?:ordet (?:går )?till|ger ordet till|lämnar ordet till)\s+([\w ]{1,40})")
+# What only the chair says: after it, the member who had the word has stopped speaking.
+_CHAIR = re.compile(r"\b(?:pr[oe]positi\w*|finner|omröstning\w*|votering\w*|upprop|går vidare|går över|"
+                    r"beslutar|beslutat|har beslutat|ordet|yrkanden\b|är det någon|noteras|ajourn\w*)")
+_MOTION = re.compile(r"\b(?:yrka[rd]?e?|yrker|jurkar|yrkat|irkar)\b")
+_FIRST_PERSON_MOTION = re.compile(r"\b(?:jag|vi)\s+(?:\w+\s+)?(?:yrka[rd]?e?|yrker|jurkar|irkar)\b\s*(.*)")
+_THIRD_PERSON_MOTION = re.compile(r"\b(?:yrkar|har yrkat|yrkade)\b\s*(.*)")
+_SUMMARY_MOTION = re.compile(r"(\w+(?: \w+)?)s?\s+(?:yrkande om|(återremiss|avslags|ändrings|tilläggs|bifalls)yrkande)")
+_MOTIVATION = re.compile(r"\b(?:med motiveringen(?: att)?|motiveringen är(?: att)?|eftersom|för att|då)\s+(.*)")
+_PROPOSITION = re.compile(r"\bpr[oe]positi\w*\s+(?:på|om)\s+(.*)")
+_FINDS = re.compile(r"\bfinner\s+(?:jag\s+)?(?:att\s+)?(.*)")
+_BALLOT = re.compile(r"\b(?:omröstning\w*|votering\w*|röstning\w*)\b")
+_SECRET = re.compile(r"\bslut(?:en|na)\s+(?:omröstning|votering)")
+_QUESTION = re.compile(r"den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar ja\W+(?:och )?den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar nej")
+_VOTE_WORD = {"ja": "ja", "jaa": "ja", "nej": "nej", "nä": "nej", "avstår": "avstår", "avstå": "avstår"}
+_RESULT = re.compile(r"\b(?:röster|utföll|har (?:alltså )?beslutat|har vunnit|vann|finner)\b")
+_TALLY = {
+    "ja": re.compile(r"(\w+)\s+ja[- ]?röst"),
+    "nej": re.compile(r"(\w+)\s+nej[- ]?röst"),
+    "avstar": re.compile(r"(\w+)\s+(?:\w+\s+)?(?:avstod|avstår|avstående|avstå)\b"),
+}
+_RESERVE = re.compile(r"\breserver\w*\s+(?:mig|oss|sig)\b|\breservation\b")
+_OWN_MOTION = re.compile(r"\bförmån för (?:\w+ )?(?:eget|egna|mitt|vårt|sitt)")
+_WRITTEN = re.compile(r"\bskriftlig\w*")
+_NOTE = re.compile(r"\bprotokollsanteckning\w*|\banteckning (?:till|i) protokollet|\bantecknat i protokollet")
+_RECUSE = re.compile(r"\bjäv\w*\b|\bjävig\w*")
+_SUBSTITUTE = re.compile(r"(\w+(?: \w+)?)\s+(?:tjänstgör|går in|ersätter|träder in)")
+_PROPOSAL = re.compile(
+    r"(?:beslut\w*|finner att|bifall\w*|anta\w*)\b.{0,60}?(?:enligt (?:\w+ )?förslag\w*|"
+    r"\b\w*(?:utskottets|ordförandens|nämndens|förvaltningens|styrelsens) förslag|\bförslaget)")
+_REMIT = re.compile(r"\båterremitt\w*|\båterremiss\w*")
+_DECIDE_TODAY = re.compile(r"avgöras (?:i dag|idag)|avgörs (?:i dag|idag)")
+_NUMBERS = {"ingen": 0, "inga": 0, "noll": 0}
+
+
+@dataclass
+class Sentence:
+    text: str
+    norm: str
+    start: float
+    end: float
+
+    def evidence(self) -> Evidence:
+        return Evidence(start=round(self.start, 2), end=round(self.end, 2), text=self.text)
+
+
+def sentences(segments: list[TranscriptSegment]) -> list[Sentence]:
+    """Whisper segments -> sentences, timed by their words when Whisper gave word times."""
+    out: list[Sentence] = []
+    for seg in segments:
+        if seg.words:
+            buf: list = []
+            for w in seg.words:
+                buf.append(w)
+                if re.search(r"[.!?]\s*$", w.text):
+                    out.append(_sentence(buf))
+                    buf = []
+            if buf:
+                out.append(_sentence(buf))
+        else:
+            out += [Sentence(s, normalize(s), seg.start, seg.end) for s in split_sentences(seg.text)]
+    return [s for s in out if s.norm]
+
+
+def _sentence(ws) -> Sentence:
+    text = "".join(w.text for w in ws).strip()
+    return Sentence(text, normalize(text), ws[0].start, ws[-1].end)
+
+
+def _number(token: str) -> int | None:
+    return _NUMBERS.get(token, to_number(token))
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().rstrip(".!?,;: ")
+
+
+def motion_kind(text: str) -> str:
+    if re.search(r"återremi|återremm", text):
+        return "återremiss"
+    if re.search(r"avslag|avslå", text):
+        return "avslag"
+    if re.search(r"tillägg|lägga till", text):
+        return "tillägg"
+    if re.search(r"ändring|ändras|ändra", text):
+        return "ändring"
+    if re.search(r"bifall|bifalla", text):
+        return "bifall"
+    return "annat"
+
+
+class _Capture:
+    def __init__(self, card: PoliticalCard, number: int):
+        self.card = card
+        self.arende: Arende = card.arenden[number - 1]
+        self.index = MemberIndex(card.members)
+        self.record = ParagraphRecord(paragraph=card.paragraph(number), dnr=self.arende.dnr)
+        self.current: Member | None = None  # who has the word
+        self.last: Sentence | None = None
+
+    # -- who
+
+    def given_word(self, s: Sentence) -> Member | None:
+        m = _GIVE_BEFORE.search(s.norm)
+        if m:
+            member = self.index.match(words(m.group(1))[-3:])
+            if member:
+                return member
+        m = _GIVE_AFTER.search(s.norm)
+        if m:
+            toks = words(m.group(1))[:3]
+            for n in (2, 1):
+                member = self.index.match(toks[:n])
+                if member:
+                    return member
+        return None
+
+    def named(self, s: Sentence, before: int | None = None) -> Member | None:
+        """The one member named in the sentence (before word `before`), else None."""
+        hits = {m.name: m for i, m in self.index.find_all(s.norm) if before is None or i < before}
+        return next(iter(hits.values())) if len(hits) == 1 else None
+
+    def speaker(self, s: Sentence) -> str:
+        return self.current.name if self.current else UNKNOWN
+
+    # -- the walk
+
+    def run(self, sents: list[Sentence]) -> ParagraphRecord:
+        ballot_at = next((i for i, s in enumerate(sents) if _BALLOT.search(s.norm)
+                          and not _MOTION.search(s.norm)), None)
+        for i, s in enumerate(sents):
+            member = self.given_word(s)
+            if member is not None:
+                self.current = member
+                self.record.turns.append(Turn(member=member.name, evidence=s.evidence()))
+                continue
+            first_person = re.search(r"\b(?:jag|vi)\b", s.norm) is not None
+            self.motion(s, first_person)
+            self.reservation(s, first_person)
+            self.note(s, sents[i + 1:], first_person)
+            self.recusal(s, sents[i + 1:i + 3], first_person)
+            self.proposition(s)
+            if _CHAIR.search(s.norm) and not (first_person and _MOTION.search(s.norm)):
+                self.current = None
+        if ballot_at is not None:
+            self.ballot(sents[ballot_at:])
+        self.summaries(sents)
+        self.record.serving = self.serving()
+        self.check_ballots()
+        return self.record
+
+    def motion(self, s: Sentence, first_person: bool) -> None:
+        m = _FIRST_PERSON_MOTION.search(s.norm) if first_person else None
+        who = self.speaker(s) if m else None
+        if m is None:
+            m = _THIRD_PERSON_MOTION.search(s.norm)
+            named = self.named(s, before=len(words(s.norm[:m.start()])) + 1) if m else None
+            if named is None:
+                return
+            who = named.name
+        text = _tidy(m.group(1))
+        if not text:
+            return
+        kind = motion_kind(text)
+        motivation = ""
+        if kind == "återremiss":
+            mm = _MOTIVATION.search(text)
+            motivation = _tidy(mm.group(0)) if mm else ""
+        same = next((x for x in self.record.motions if x.member == who and x.kind == kind), None)
+        if same is not None:  # said again: one motion, every moment
+            same.evidence.append(s.evidence())
+            return
+        self.record.motions.append(Motion(member=who, kind=kind, text=text, motivation=motivation,
+                                          evidence=[s.evidence()]))
+
+    def summaries(self, sents: list[Sentence]) -> None:
+        """The chair names the motions before putting them ("… och Anna Bergs yrkande om återremiss"):
+        an "okänd" motion of that kind gets its member; a motion Whisper lost is added from the summary."""
+        for s in sents:
+            for m in _SUMMARY_MOTION.finditer(s.norm):
+                member = self.index.match(words(m.group(1)))
+                if member is None:
+                    continue
+                tail = s.norm[m.start():m.end() + 40]
+                kind = motion_kind(m.group(2) or tail)
+                if kind == "annat":
+                    continue
+                known = [x for x in self.record.motions if x.kind == kind and x.member in (UNKNOWN, member.name)]
+                if known:
+                    known[0].member = member.name
+                    if all(e.start != s.start for e in known[0].evidence):
+                        known[0].evidence.append(s.evidence())
+                else:
+                    self.record.motions.append(Motion(member=member.name, kind=kind, text=_tidy(tail),
+                                                      evidence=[s.evidence()]))
+
+    def proposition(self, s: Sentence) -> None:
+        m = _PROPOSITION.search(s.norm)
+        found = _FINDS.search(s.norm)
+        if m:
+            put = re.split(r"\s+och\s+finner\b|\bfinner\b", m.group(1))[0]
+            proposals = [_tidy(p) for p in re.split(r"\s+mot\s+|\s+eller\s+|,\s*|\s+och\s+(?:därefter\s+)?(?:på\s+)?", put)
+                         if _tidy(p)]
+            self.record.propositions.append(Proposition(proposals=proposals, finding=_tidy(found.group(1)) if found else "",
+                                                        evidence=[s.evidence()]))
+        elif found and self.record.propositions and not self.record.propositions[-1].finding:
+            self.record.propositions[-1].finding = _tidy(found.group(1))
+            self.record.propositions[-1].evidence.append(s.evidence())
+
+    def ballot(self, sents: list[Sentence]) -> None:
+        ballot = Ballot(open=not any(_SECRET.search(s.norm) for s in sents[:3]), evidence=[sents[0].evidence()])
+        voted: dict[str, Vote] = {}
+        figures: dict[str, int] = {}
+        last_name: tuple[Member, Sentence] | None = None
+        q = _QUESTION.search(" ".join(s.norm for s in sents[:5]))  # Whisper may split the question
+        if q:
+            ballot.question = f"Ja för {_tidy(q.group(1))}, nej för {_tidy(q.group(2))}"
+        for s in sents:
+            if re.search(r"\bröstar (?:ja|nej)\b", s.norm):
+                continue
+            announced = self.announced(s.norm)
+            if announced is not None or (_RESULT.search(s.norm) and voted):
+                if announced is not None:  # "… sex ja-röster mot tre nej-röster. Ingen avstod." may be two sentences
+                    figures.update(announced.model_dump(exclude_unset=True))
+                    ballot.announced = Tally(**figures)
+                if not ballot.result and re.search(r"beslutat|vunnit|vann|finner", s.norm):
+                    ballot.result = _tidy(s.text)
+                ballot.evidence.append(s.evidence())
+                if ballot.result:
+                    break
+                continue
+            if not ballot.open:
+                continue
+            toks = words(s.norm)
+            names = dict(self.index.find_all(s.norm))
+            for j, tok in enumerate(toks):
+                if j in names:
+                    last_name = (names[j], s)
+                choice = _VOTE_WORD.get(tok)
+                if choice and last_name and (j == 0 or toks[j - 1] not in ("röstar", "för")):
+                    member, said = last_name
+                    if member.name not in voted:
+                        voted[member.name] = Vote(member=member.name, choice=choice,
+                                                  evidence=[said.evidence()] + ([s.evidence()] if s is not said else []))
+                    last_name = None
+        ballot.votes = list(voted.values())
+        if ballot.open and ballot.votes:
+            ballot.tally = Tally(**{k: sum(1 for v in ballot.votes if v.choice == c)
+                                    for k, c in (("ja", "ja"), ("nej", "nej"), ("avstar", "avstår"))})
+        elif ballot.announced is not None:
+            ballot.tally = ballot.announced
+        self.record.ballots.append(ballot)
+
+    def announced(self, norm: str) -> Tally | None:
+        values = {}
+        for key, pattern in _TALLY.items():
+            m = pattern.search(norm)
+            if m and _number(m.group(1)) is not None:
+                values[key] = _number(m.group(1))
+        m = re.search(r"med (\w+) röster mot (\w+)", norm)
+        if m and _number(m.group(1)) is not None and _number(m.group(2)) is not None:
+            values.setdefault("ja", _number(m.group(1)))
+            values.setdefault("nej", _number(m.group(2)))
+        return Tally(**values) if values else None
+
+    def reservation(self, s: Sentence, first_person: bool) -> None:
+        if not _RESERVE.search(s.norm):
+            return
+        if first_person and re.search(r"\b(?:jag|vi) (?:\w+ )?reserver", s.norm):
+            who = self.speaker(s)
+        else:
+            named = self.named(s)
+            who = named.name if named else UNKNOWN
+        if who == UNKNOWN and not re.search(r"reserver\w* (?:mig|oss|sig)", s.norm):
+            return  # "reservation" said in passing, no one reserving
+        same = next((r for r in self.record.reservations if r.member == who), None)
+        if same is None:
+            same = Reservation(member=who)
+            self.record.reservations.append(same)
+        same.own_motion |= bool(_OWN_MOTION.search(s.norm))
+        same.written |= bool(_WRITTEN.search(s.norm))
+        same.evidence.append(s.evidence())
+
+    def note(self, s: Sentence, following: list[Sentence], first_person: bool) -> None:
+        if not _NOTE.search(s.norm) or re.search(r"\bnoteras\b|\bantecknas\b", s.norm) and not first_person:
+            return
+        who = self.speaker(s) if first_person else (self.named(s).name if self.named(s) else UNKNOWN)
+        m = re.search(r"(?:protokollsanteckning\w*|protokollet)\W+(?:som lyder\W+|att\s+|med lydelsen\W+)?(.{12,})", s.text,
+                      re.I)
+        text = _tidy(m.group(1)) if m else ""
+        evidence = [s.evidence()]
+        if not text:  # the note is the member's next sentences, until the chair speaks
+            said = []
+            for nxt in following[:3]:
+                if _CHAIR.search(nxt.norm) or self.given_word(nxt):
+                    break
+                said.append(nxt.text)
+                evidence.append(nxt.evidence())
+            text = _tidy(" ".join(said))
+        if text:
+            self.record.notes.append(ProtocolNote(member=who, text=text + ".", evidence=evidence))
+
+    def recusal(self, s: Sentence, following: list[Sentence], first_person: bool) -> None:
+        if not _RECUSE.search(s.norm):
+            return
+        substitute, sub_at = None, None
+        for t in [s, *following]:  # "… anmäler jäv och lämnar sammanträdet. Olof Falk tjänstgör i hennes ställe."
+            sub = _SUBSTITUTE.search(t.norm)
+            substitute = self.index.match(words(sub.group(1))) if sub else None
+            if substitute is not None:
+                sub_at = t
+                break
+        if first_person and re.search(r"\b(?:jag|vi)\b.*\bjäv", s.norm):
+            who = self.speaker(s)
+        else:
+            named = [m for _, m in self.index.find_all(s.norm) if substitute is None or m.name != substitute.name]
+            who = named[0].name if named else UNKNOWN
+        existing = next((r for r in self.record.recusals if r.member == who), None)
+        if existing is None:
+            existing = Recusal(member=who)
+            self.record.recusals.append(existing)
+        if substitute is not None and substitute.name != who:
+            existing.substitute = substitute.name
+        existing.evidence.append(s.evidence())
+        if sub_at is not None and sub_at is not s:
+            existing.evidence.append(sub_at.evidence())
+
+    # -- checks
+
+    def serving(self) -> list[str]:
+        out = [m.name for m in self.card.serving()]
+        for r in self.record.recusals:
+            if r.member in out:
+                out.remove(r.member)
+            if r.substitute and r.substitute not in out:
+                out.append(r.substitute)
+        return out
+
+    def check_ballots(self) -> None:
+        serving = self.record.serving
+        for b in self.record.ballots:
+            t = b.tally
+            if b.announced is not None and b.votes and b.announced != b.tally:
+                a = b.announced
+                b.flags.append(f"Ordförandens röstsiffror ({a.ja} ja, {a.nej} nej, {a.avstar} avstår) stämmer inte "
+                               f"med omröstningslistan ({t.ja} ja, {t.nej} nej, {t.avstar} avstår).")
+            if t.total != len(serving):
+                b.flags.append(f"Rösterna ({t.ja} ja + {t.nej} nej + {t.avstar} avstår = {t.total}) går inte ihop med "
+                               f"de {len(serving)} ledamöter som tjänstgjorde i § {self.record.paragraph}.")
+            if b.open:
+                missing = [n for n in serving if n not in {v.member for v in b.votes}]
+                extra = [v.member for v in b.votes if v.member not in serving]
+                if missing:
+                    b.flags.append("Ingen röst hittad för: " + ", ".join(missing) + ".")
+                if extra:
+                    b.flags.append("Röst från någon som inte tjänstgjorde i paragrafen: " + ", ".join(extra) + ".")
+        for m in self.record.motions:
+            if m.member == UNKNOWN:
+                self.record.flags.append(f"Yrkandet '{m.text}' kunde inte knytas till en ledamot – ange vem.")
+
+
+def decisions(arende: Arende, record: ParagraphRecord, sents: list[Sentence],
+              segments: list[TranscriptSegment]) -> tuple[list[Decision], str, list[Evidence]]:
+    """The §'s decision: the card's proposal word for word when the body decides "enligt förslaget"
+    or "bifaller arbetsutskottets förslag"; "att återremittera ärendet" when the chair finds so; else
+    the decisions spoken in the item (pipelines/decisions.py)."""
+    for s in sents:
+        if _MOTION.search(s.norm) or re.search(r"\bröstar (?:ja|nej)\b", s.norm):
+            continue  # a motion or the voting question names the proposal without deciding it
+        if _REMIT.search(s.norm) and re.search(r"\bfinner\b|\bbeslut", s.norm) and not _DECIDE_TODAY.search(s.norm):
+            remit = next((m for m in record.motions if m.kind == "återremiss"), None)
+            clause = "att återremittera ärendet" + (f" {remit.motivation}" if remit and remit.motivation else "")
+            return [Decision(text=clause, kind="postponed", evidence=[s.evidence()])], "återremiss", [s.evidence()]
+        found = s.norm.split("finner", 1)[-1] if _PROPOSITION.search(s.norm) else s.norm  # put ≠ decided
+        if arende.proposal and _PROPOSAL.search(found):
+            ev = s.evidence()
+            clauses = [Decision(text=c, kind=classify(c), evidence=[ev]) for c in arende.proposal]
+            return clauses + added_clauses(record), "proposal", [ev]
+    spoken = find_spoken_decisions(segments)
+    return spoken, ("spoken" if spoken else "none"), [e for d in spoken for e in d.evidence]
+
+
+def added_clauses(record: ParagraphRecord) -> list[Decision]:
+    """A tilläggsyrkande the chair finds approved ("bifaller tilläggsyrkandet") adds its att-clause."""
+    out = []
+    for prop in record.propositions:
+        if re.search(r"tillägg", prop.finding) and re.search(r"bifall", prop.finding):
+            for motion in record.motions:
+                clause = re.search(r"\batt\b.*", motion.text) if motion.kind == "tillägg" else None
+                if clause:
+                    out.append(Decision(text=_tidy(clause.group(0)), kind="decided", evidence=prop.evidence[-1:]))
+    return out
+
+
+def capture_item(card: PoliticalCard, item: ItemDraft, segments: list[TranscriptSegment]) -> ItemDraft:
+    """The item with its political record, and its decisions resolved as above."""
+    if not 1 <= item.number <= len(card.arenden):
+        return item
+    sents = sentences(segments)
+    record = _Capture(card, item.number).run(sents)
+    found, source, evidence = decisions(card.arenden[item.number - 1], record, sents, segments)
+    record.decision_source, record.decision_evidence = source, evidence
+    update: dict = {"political": record}
+    if source in ("proposal", "återremiss"):
+        update["decisions"] = found
+    flags = list(item.flags) + record.flags + [f for b in record.ballots for f in b.flags]
+    update["flags"] = list(dict.fromkeys(flags))
+    update["needs_review"] = item.needs_review or bool(record.flags) or any(b.flags for b in record.ballots)
+    return item.model_copy(update=update)
+
+
+def capture_protocol(protocol: Protocol, transcript: Transcript, segmentation: Segmentation) -> Protocol:
+    card = protocol.meeting.political
+    if card is None:
+        return protocol
+    by_id = {s.id: s for s in transcript.segments}
+    spans = {seg.number: [by_id[i] for i in seg.segment_ids if i in by_id] for seg in segmentation.items}
+    items = [capture_item(card, item, spans.get(item.number, [])) for item in protocol.items]
+    return protocol.model_copy(update={"items": items})
