@@ -102,7 +102,7 @@ def test_the_decision_resolves_to_the_proposal_word_for_word():
     item = capture(VOTE)
     assert item.political.decision_source == "proposal"
     assert [d.text for d in item.decisions] == PROPOSAL
-    assert item.decisions[0].evidence[0].text.startswith("Jag ställer proposition")
+    assert item.decisions[0].evidence[0].text.startswith("Kommunstyrelsen har alltså beslutat")  # after the vote
     plain = capture(["Vi går vidare till ärende ett.", "Kommunstyrelsen beslutar enligt förslaget."])
     assert [d.text for d in plain.decisions] == PROPOSAL
 

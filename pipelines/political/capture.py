@@ -16,28 +16,33 @@ from dataclasses import dataclass
 
 from ..decisions import classify, find_spoken_decisions
 from ..models import Decision, Evidence, ItemDraft, Protocol, Segmentation, Transcript, TranscriptSegment
-from ..text import normalize, split_sentences, to_number, words
+from ..text import normalize, to_number, words
 from .card import UNKNOWN, Arende, Member, PoliticalCard
 from .names import MemberIndex
 from .records import Ballot, Motion, ParagraphRecord, Proposition, ProtocolNote, Recusal, Reservation, Tally, Turn, Vote
 
 # The chair gives the word: "Anna Berg, varsågod", "Erik har ordet", "ordet går till Erik".
-_GIVE_BEFORE = re.compile(r"([\w ,]{0,40}?)[\s,.]*\b(?:varsågod\w*|var så god\w*|varsegod\w*|du har ordet|har ordet)\b")
+_GIVE_BEFORE = re.compile(r"([\w ,.-]{0,40}?)[\s,.]*\b(?:varsågod\w*|var så god\w*|varsåg god|varsegod\w*|du har ordet|har ordet)\b")
 _GIVE_AFTER = re.compile(r"\b(?:ordet (?:går )?till|ger ordet till|lämnar ordet till)\s+([\w ]{1,40})")
 # What only the chair says: after it, the member who had the word has stopped speaking.
-_CHAIR = re.compile(r"\b(?:pr[oe]positi\w*|finner|omröstning\w*|votering\w*|upprop|går vidare|går över|"
+_CHAIR = re.compile(r"\b(?:pr[oe]-?\s?positi\w*|fin(?:n|gr|d)er|omröstning\w*|votering\w*|upprop|går vidare|går över|"
                     r"beslutar|beslutat|har beslutat|ordet|yrkanden\b|är det någon|noteras|ajourn\w*)")
-_MOTION = re.compile(r"\b(?:yrka[rd]?e?|yrker|jurkar|yrkat|irkar)\b")
-_FIRST_PERSON_MOTION = re.compile(r"\b(?:jag|vi)\s+(?:\w+\s+)?(?:yrka[rd]?e?|yrker|jurkar|irkar)\b\s*(.*)")
+# "yrkar" as Whisper writes it: "yrka", "gyrkar", "ykar", "jurkar".
+_VERB = r"(?:yrka[rd]?e?|yrker|jurkar|irkar|gyrkar|ykar|yrkat)"
+_MOTION = re.compile(rf"\b{_VERB}\b")
+_FIRST_PERSON_MOTION = re.compile(rf"\b(?:jag|vi)\s+(?:\w+\s+)?{_VERB}\b\s*(.*)")
 _THIRD_PERSON_MOTION = re.compile(r"\b(?:yrkar|har yrkat|yrkade)\b\s*(.*)")
 _SUMMARY_MOTION = re.compile(r"(\w+(?: \w+)?)s?\s+(?:yrkande om|(återremiss|avslags|ändrings|tilläggs|bifalls)yrkande)")
 _MOTIVATION = re.compile(r"\b(?:med motiveringen(?: att)?|motiveringen är(?: att)?|eftersom|för att|då)\s+(.*)")
-_PROPOSITION = re.compile(r"\bpr[oe]positi\w*\s+(?:på|om)\s+(.*)")
-_FINDS = re.compile(r"\bfinner\s+(?:jag\s+)?(?:att\s+)?(.*)")
+_PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)")
+_FINDER = r"\bfin(?:n|gr|d)er\b"  # Whisper: "fingrer"
+_FINDS = re.compile(_FINDER + r"\s+(?:jag\s+)?(?:att\s+)?(.*)")
 _BALLOT = re.compile(r"\b(?:omröstning\w*|votering\w*|röstning\w*)\b")
 _SECRET = re.compile(r"\bslut(?:en|na)\s+(?:omröstning|votering)")
-_QUESTION = re.compile(r"den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar ja\W+(?:och )?den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar nej")
-_VOTE_WORD = {"ja": "ja", "jaa": "ja", "nej": "nej", "nä": "nej", "avstår": "avstår", "avstå": "avstår"}
+_QUESTION = re.compile(r"den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar jag?\W+(?:och )?den som (?:vill |bifaller |röstar för )?(.*?)\s*röstar nej")
+# Roll-call answers as Whisper hears them ("Möj" for a low voice's "Nej").
+_VOTE_WORD = {"ja": "ja", "jaa": "ja", "nej": "nej", "nä": "nej", "näj": "nej", "ne": "nej", "nöj": "nej", "möj": "nej",
+              "mej": "nej", "avstår": "avstår", "avstå": "avstår", "avstod": "avstår"}
 _RESULT = re.compile(r"\b(?:röster|utföll|har (?:alltså )?beslutat|har vunnit|vann|finner)\b")
 _TALLY = {
     "ja": re.compile(r"(\w+)\s+ja[- ]?röst"),
@@ -45,16 +50,18 @@ _TALLY = {
     "avstar": re.compile(r"(\w+)\s+(?:\w+\s+)?(?:avstod|avstår|avstående|avstå)\b"),
 }
 _RESERVE = re.compile(r"\breserver\w*\s+(?:mig|oss|sig)\b|\breservation\b")
-_OWN_MOTION = re.compile(r"\bförmån för (?:\w+ )?(?:eget|egna|mitt|vårt|sitt)")
+_IN_FAVOUR = re.compile(r"\bförmån\b(.*)")  # "till förmån för eget yrkande" (Whisper: "förregat yrkande")
 _WRITTEN = re.compile(r"\bskriftlig\w*")
-_NOTE = re.compile(r"\bprotokollsanteckning\w*|\banteckning (?:till|i) protokollet|\bantecknat i protokollet")
+# "protokollsanteckning", Whisper's "protokolcentökning"; not "protokollet".
+_NOTE = re.compile(r"\bprotokol+(?!lets?\b)\w{4,}|\banteckning (?:till|i) protokollet|\bantecknat i protokollet")
 _RECUSE = re.compile(r"\bjäv\w*\b|\bjävig\w*")
-_SUBSTITUTE = re.compile(r"(\w+(?: \w+)?)\s+(?:tjänstgör|går in|ersätter|träder in)")
-_PROPOSAL = re.compile(
-    r"(?:beslut\w*|finner att|bifall\w*|anta\w*)\b.{0,60}?(?:enligt (?:\w+ )?förslag\w*|"
-    r"\b\w*(?:utskottets|ordförandens|nämndens|förvaltningens|styrelsens) förslag|\bförslaget)")
-_REMIT = re.compile(r"\båterremitt\w*|\båterremiss\w*")
-_DECIDE_TODAY = re.compile(r"avgöras (?:i dag|idag)|avgörs (?:i dag|idag)")
+_SUBSTITUTE = re.compile(r"(\w+(?: \w+)?)\s+(?:tjänst\w*|kän\w*\s?st[jy]ö?r|ersätter|går in|träder in)")
+# The body decides as proposed: "beslutar enligt förslaget" (Whisper: "en likt", "inlyckt"), "bifaller
+# arbetsutskottets förslag" ("bifaler arbetssuttskottetsförslag"); not an ändrings- or medborgarförslag.
+_PROPOSAL = re.compile(r"(?:beslu\w*|" + _FINDER + r" att|b[iy]fal\w*|anta\w*)\b.{0,60}?"
+                       r"(?<!ändrings)(?<!tilläggs)(?<!medborgar)(?<!medborgar )förslag")
+_REMIT = re.compile(r"\båter\s?(?:remi|remm|ny|n)\w*")
+_DECIDE_TODAY = re.compile(r"avg\w+ (?:i dag|idag)")
 _NUMBERS = {"ingen": 0, "inga": 0, "noll": 0}
 
 
@@ -69,27 +76,51 @@ class Sentence:
         return Evidence(start=round(self.start, 2), end=round(self.end, 2), text=self.text)
 
 
-def sentences(segments: list[TranscriptSegment]) -> list[Sentence]:
-    """Whisper segments -> sentences, timed by their words when Whisper gave word times."""
-    out: list[Sentence] = []
+_CUES = (("varsågod",), ("varsegod",), ("varsågoda",), ("varsågott",), ("varsåg", "god"), ("var", "så", "god"),
+         ("var", "så", "goda"), ("har", "ordet"))
+
+
+def _bare(token: str) -> str:
+    return re.sub(r"[^\w]", "", token.lower())
+
+
+def sentences(segments: list[TranscriptSegment], index: MemberIndex | None = None) -> list[Sentence]:
+    """The item's talk as sentences, timed by Whisper's words where it gave them. Whisper runs speakers
+    together ("… förslag Anna Berry varsågod Kostnaden har ökat …"), so the chair's giving of the word
+    is a sentence of its own: a break before the name and after "varsågod"."""
+    tokens: list[tuple[str, float, float]] = []
     for seg in segments:
         if seg.words:
-            buf: list = []
-            for w in seg.words:
-                buf.append(w)
-                if re.search(r"[.!?]\s*$", w.text):
-                    out.append(_sentence(buf))
-                    buf = []
-            if buf:
-                out.append(_sentence(buf))
+            tokens += [(w.text, w.start, w.end) for w in seg.words if w.text.strip()]  # " pro", "-position"
         else:
-            out += [Sentence(s, normalize(s), seg.start, seg.end) for s in split_sentences(seg.text)]
+            tokens += [(" " + t, seg.start, seg.end) for t in seg.text.split()]
+    bare = [_bare(t) for t, _, _ in tokens]
+    breaks: set[int] = set()  # a sentence ends before these token indices
+    for k in range(len(tokens)):
+        for cue in _CUES:
+            if tuple(bare[k:k + len(cue)]) == cue:
+                breaks.add(k + len(cue))
+                _, n = index.name_at_end(bare[max(0, k - 2):k]) if index else (None, 0)
+                breaks.add(k - n)
+                break
+    out: list[Sentence] = []
+    buf: list[tuple[str, float, float]] = []
+    for k, tok in enumerate(tokens):
+        if k in breaks and buf:
+            out.append(_sentence(buf))
+            buf = []
+        buf.append(tok)
+        if re.search(r"[.!?]\s*$", tok[0]):
+            out.append(_sentence(buf))
+            buf = []
+    if buf:
+        out.append(_sentence(buf))
     return [s for s in out if s.norm]
 
 
-def _sentence(ws) -> Sentence:
-    text = "".join(w.text for w in ws).strip()
-    return Sentence(text, normalize(text), ws[0].start, ws[-1].end)
+def _sentence(tokens: list[tuple[str, float, float]]) -> Sentence:
+    text = "".join(t if t[:1].isspace() or t[:1] in "-,.!?" else " " + t for t, _, _ in tokens).strip()
+    return Sentence(text, normalize(text), tokens[0][1], tokens[-1][2])
 
 
 def _number(token: str) -> int | None:
@@ -101,15 +132,18 @@ def _tidy(text: str) -> str:
 
 
 def motion_kind(text: str) -> str:
-    if re.search(r"återremi|återremm", text):
-        return "återremiss"
-    if re.search(r"avslag|avslå", text):
-        return "avslag"
+    """The kind of a yrkande from its words; "bifall till Anna Bergs avslagsyrkande" supports a motion."""
     if re.search(r"tillägg|lägga till", text):
         return "tillägg"
+    if _REMIT.search(text):
+        return "återremiss"
+    if re.match(r"\s*b[iy]fal", text):
+        return "bifall"
+    if re.search(r"avslag|avslå|av slag", text):
+        return "avslag"
     if re.search(r"ändring|ändras|ändra", text):
         return "ändring"
-    if re.search(r"bifall|bifalla", text):
+    if re.search(r"b[iy]fal", text):
         return "bifall"
     return "annat"
 
@@ -125,20 +159,16 @@ class _Capture:
 
     # -- who
 
-    def given_word(self, s: Sentence) -> Member | None:
+    def given_word(self, s: Sentence) -> tuple[bool, Member | None]:
+        """Whether the chair gives the word in the sentence, and to which member (None: someone else)."""
         m = _GIVE_BEFORE.search(s.norm)
         if m:
-            member = self.index.match(words(m.group(1))[-3:])
-            if member:
-                return member
+            return True, self.index.match(words(m.group(1))[-3:])
         m = _GIVE_AFTER.search(s.norm)
         if m:
             toks = words(m.group(1))[:3]
-            for n in (2, 1):
-                member = self.index.match(toks[:n])
-                if member:
-                    return member
-        return None
+            return True, self.index.match(toks[:2]) or self.index.match(toks[:1])
+        return False, None
 
     def named(self, s: Sentence, before: int | None = None) -> Member | None:
         """The one member named in the sentence (before word `before`), else None."""
@@ -154,10 +184,11 @@ class _Capture:
         ballot_at = next((i for i, s in enumerate(sents) if _BALLOT.search(s.norm)
                           and not _MOTION.search(s.norm)), None)
         for i, s in enumerate(sents):
-            member = self.given_word(s)
-            if member is not None:
+            gives, member = self.given_word(s)
+            if gives:
                 self.current = member
-                self.record.turns.append(Turn(member=member.name, evidence=s.evidence()))
+                if member is not None:
+                    self.record.turns.append(Turn(member=member.name, evidence=s.evidence()))
                 continue
             first_person = re.search(r"\b(?:jag|vi)\b", s.norm) is not None
             self.motion(s, first_person)
@@ -202,6 +233,8 @@ class _Capture:
         """The chair names the motions before putting them ("… och Anna Bergs yrkande om återremiss"):
         an "okänd" motion of that kind gets its member; a motion Whisper lost is added from the summary."""
         for s in sents:
+            if _FIRST_PERSON_MOTION.search(s.norm):
+                continue  # "Jag yrkar bifall till Anna Bergs avslagsyrkande" is a motion, not a summary
             for m in _SUMMARY_MOTION.finditer(s.norm):
                 member = self.index.match(words(m.group(1)))
                 if member is None:
@@ -223,7 +256,7 @@ class _Capture:
         m = _PROPOSITION.search(s.norm)
         found = _FINDS.search(s.norm)
         if m:
-            put = re.split(r"\s+och\s+finner\b|\bfinner\b", m.group(1))[0]
+            put = re.split(r"\s+och\s+" + _FINDER + "|" + _FINDER, m.group(1))[0]
             proposals = [_tidy(p) for p in re.split(r"\s+mot\s+|\s+eller\s+|,\s*|\s+och\s+(?:därefter\s+)?(?:på\s+)?", put)
                          if _tidy(p)]
             self.record.propositions.append(Proposition(proposals=proposals, finding=_tidy(found.group(1)) if found else "",
@@ -241,33 +274,34 @@ class _Capture:
         if q:
             ballot.question = f"Ja för {_tidy(q.group(1))}, nej för {_tidy(q.group(2))}"
         for s in sents:
-            if re.search(r"\bröstar (?:ja|nej)\b", s.norm):
-                continue
+            if re.search(r"\bröstar\b", s.norm):
+                continue  # the voting question ("… röstar ja, den som … röstar nej")
+            if ballot.open:  # a roll call: each name called, then the member's answer
+                toks = words(s.norm)
+                names = dict(self.index.find_all(s.norm))
+                for j, tok in enumerate(toks):
+                    if j in names:
+                        last_name = (names[j], s)
+                    choice = _VOTE_WORD.get(tok)
+                    following = toks[j + 1] if j + 1 < len(toks) else ""
+                    if choice and last_name and not following.startswith("röst"):
+                        member, said = last_name
+                        if member.name not in voted:
+                            voted[member.name] = Vote(member=member.name, choice=choice,
+                                                      evidence=[said.evidence()] + ([s.evidence()] if s is not said else []))
+                        last_name = None
             announced = self.announced(s.norm)
             if announced is not None or (_RESULT.search(s.norm) and voted):
                 if announced is not None:  # "… sex ja-röster mot tre nej-röster. Ingen avstod." may be two sentences
                     figures.update(announced.model_dump(exclude_unset=True))
-                    ballot.announced = Tally(**figures)
-                if not ballot.result and re.search(r"beslutat|vunnit|vann|finner", s.norm):
-                    ballot.result = _tidy(s.text)
+                    if "ja" in figures and "nej" in figures:  # "ingen avstod" alone is no tally
+                        ballot.announced = Tally(**figures)
+                result = re.search(r"[^,.;]*\b(?:beslu\w*|vunnit|vann|fin(?:n|gr|d)er)\b[^.]*", s.text, re.I)
+                if not ballot.result and result:
+                    ballot.result = _tidy(result.group(0))
                 ballot.evidence.append(s.evidence())
                 if ballot.result:
                     break
-                continue
-            if not ballot.open:
-                continue
-            toks = words(s.norm)
-            names = dict(self.index.find_all(s.norm))
-            for j, tok in enumerate(toks):
-                if j in names:
-                    last_name = (names[j], s)
-                choice = _VOTE_WORD.get(tok)
-                if choice and last_name and (j == 0 or toks[j - 1] not in ("röstar", "för")):
-                    member, said = last_name
-                    if member.name not in voted:
-                        voted[member.name] = Vote(member=member.name, choice=choice,
-                                                  evidence=[said.evidence()] + ([s.evidence()] if s is not said else []))
-                    last_name = None
         ballot.votes = list(voted.values())
         if ballot.open and ballot.votes:
             ballot.tally = Tally(**{k: sum(1 for v in ballot.votes if v.choice == c)
@@ -302,7 +336,8 @@ class _Capture:
         if same is None:
             same = Reservation(member=who)
             self.record.reservations.append(same)
-        same.own_motion |= bool(_OWN_MOTION.search(s.norm))
+        favour = _IN_FAVOUR.search(s.norm)
+        same.own_motion |= bool(favour) and not self.index.find_all(favour.group(1))  # not "… för Anna Bergs yrkande"
         same.written |= bool(_WRITTEN.search(s.norm))
         same.evidence.append(s.evidence())
 
@@ -317,7 +352,7 @@ class _Capture:
         if not text:  # the note is the member's next sentences, until the chair speaks
             said = []
             for nxt in following[:3]:
-                if _CHAIR.search(nxt.norm) or self.given_word(nxt):
+                if _CHAIR.search(nxt.norm) or self.given_word(nxt)[0]:
                     break
                 said.append(nxt.text)
                 evidence.append(nxt.evidence())
@@ -389,14 +424,14 @@ def decisions(arende: Arende, record: ParagraphRecord, sents: list[Sentence],
     """The §'s decision: the card's proposal word for word when the body decides "enligt förslaget"
     or "bifaller arbetsutskottets förslag"; "att återremittera ärendet" when the chair finds so; else
     the decisions spoken in the item (pipelines/decisions.py)."""
-    for s in sents:
-        if _MOTION.search(s.norm) or re.search(r"\bröstar (?:ja|nej)\b", s.norm):
+    for s in reversed(sents):  # the last word on it: a vote may overturn what the chair first found
+        if _MOTION.search(s.norm) or re.search(r"\bröstar\b", s.norm):
             continue  # a motion or the voting question names the proposal without deciding it
-        if _REMIT.search(s.norm) and re.search(r"\bfinner\b|\bbeslut", s.norm) and not _DECIDE_TODAY.search(s.norm):
+        if _REMIT.search(s.norm) and re.search(_FINDER + r"|\bbeslu", s.norm) and not _DECIDE_TODAY.search(s.norm):
             remit = next((m for m in record.motions if m.kind == "återremiss"), None)
             clause = "att återremittera ärendet" + (f" {remit.motivation}" if remit and remit.motivation else "")
             return [Decision(text=clause, kind="postponed", evidence=[s.evidence()])], "återremiss", [s.evidence()]
-        found = s.norm.split("finner", 1)[-1] if _PROPOSITION.search(s.norm) else s.norm  # put ≠ decided
+        found = re.split(_FINDER, s.norm, maxsplit=1)[-1] if _PROPOSITION.search(s.norm) else s.norm  # put ≠ decided
         if arende.proposal and _PROPOSAL.search(found):
             ev = s.evidence()
             clauses = [Decision(text=c, kind=classify(c), evidence=[ev]) for c in arende.proposal]
@@ -409,7 +444,8 @@ def added_clauses(record: ParagraphRecord) -> list[Decision]:
     """A tilläggsyrkande the chair finds approved ("bifaller tilläggsyrkandet") adds its att-clause."""
     out = []
     for prop in record.propositions:
-        if re.search(r"tillägg", prop.finding) and re.search(r"bifall", prop.finding):
+        if re.search(r"\btill\s?(?:ägg|eg|ex)\w*", prop.finding) and re.search(r"b[iy]fal", prop.finding) \
+                and "avslag" not in prop.finding:
             for motion in record.motions:
                 clause = re.search(r"\batt\b.*", motion.text) if motion.kind == "tillägg" else None
                 if clause:
@@ -421,7 +457,7 @@ def capture_item(card: PoliticalCard, item: ItemDraft, segments: list[Transcript
     """The item with its political record, and its decisions resolved as above."""
     if not 1 <= item.number <= len(card.arenden):
         return item
-    sents = sentences(segments)
+    sents = sentences(segments, MemberIndex(card.members))
     record = _Capture(card, item.number).run(sents)
     found, source, evidence = decisions(card.arenden[item.number - 1], record, sents, segments)
     record.decision_source, record.decision_evidence = source, evidence
