@@ -68,8 +68,9 @@ def test_each_paragraph_in_order_with_motions_vote_list_decision_and_reservation
     decided = section[section.index("Beslut"):section.index("Reservation")]
     assert decided == ["Beslut", "Kommunstyrelsen beslutar", "att bevilja en investeringsram om 48 miljoner kronor"]
     votes = next(t for t in tables(tmp_path / "ks.docx") if t[0][0] == "Ledamot")
-    assert votes[0] == ["Ledamot", "Parti", "Ja", "Nej", "Avstår"]
-    assert ["Anna Berg", "M", "", "X", ""] in votes and votes[-1] == ["Summa", "", "3", "2", "1"]
+    assert votes[0] == ["Ledamot", "Parti", "Röst"]
+    assert ["Anna Berg", "M", "Nej"] in votes and ["Eva Sjöberg", "V", "Avstår"] in votes
+    assert votes[-1] == ["Summa", "", "3 ja, 2 nej, 1 avstår"]
     remit = text[text.index("§ 113 Motion om kollektivtrafik"):]
     assert "Peter Strand (M) yrkar att ärendet återremitteras för att kostnaderna ska utredas." in remit
     assert ("Ordföranden ställer proposition om ärendet ska avgöras i dag eller återremitteras och finner att "

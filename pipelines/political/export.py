@@ -30,7 +30,6 @@ from .records import Ballot, Motion, ParagraphRecord, Proposition
 
 TITLE, SUBTITLE, PARAGRAPH, SECTION = "Title", "Subtitle", "Heading 1", "Heading 2"
 LABEL_WIDTH, VALUE_WIDTH = Cm(5.2), Cm(10.8)
-CHOICES = (("ja", "Ja"), ("nej", "Nej"), ("avstår", "Avstår"))
 
 
 def paragraph_heading(number: int, title: str) -> str:
@@ -351,23 +350,27 @@ class _Writer:
                 self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
 
     def votes_table(self, ballot: Ballot, record: ParagraphRecord) -> None:
+        """The omröstningslista: one row per member who served, the vote as a word (it survives a PDF's
+        text extraction, where an "X" in one of three columns would not say which)."""
         by_member = {v.member: v.choice for v in ballot.votes}
         names = list(dict.fromkeys(record.serving + [v.member for v in ballot.votes]))
-        table = self.doc.add_table(rows=len(names) + 2, cols=5)
-        table.style = self.doc.styles["Table Grid"] if "Table Grid" in [s.name for s in self.doc.styles] else None
-        header = ["Ledamot", "Parti"] + [label for _, label in CHOICES]
-        for c, text in enumerate(header):
+        table = self.doc.add_table(rows=len(names) + 2, cols=3)
+        if "Table Grid" in [s.name for s in self.doc.styles]:
+            table.style = self.doc.styles["Table Grid"]
+        for c, text in enumerate(("Ledamot", "Parti", "Röst")):
             table.cell(0, c).paragraphs[0].add_run(text).bold = True
         for r, name in enumerate(names, start=1):
             member = self.card.member(name)
-            cells = [name, member.party if member else ""] + \
-                ["X" if by_member.get(name) == choice else "" for choice, _ in CHOICES]
+            choice = by_member.get(name)
+            cells = [name, member.party if member else "", choice.capitalize() if choice else ""]
             for c, text in enumerate(cells):
                 table.cell(r, c).paragraphs[0].add_run(clean(text))
+            if self.mode == "draft" and choice is None:
+                self.mark(table.cell(r, 2).paragraphs[0], "[ingen röst hörd]")
         t = ballot.tally
-        for c, text in enumerate(["Summa", "", str(t.ja), str(t.nej), str(t.avstar)]):
+        for c, text in enumerate(["Summa", "", f"{t.ja} ja, {t.nej} nej, {t.avstar} avstår"]):
             table.cell(len(names) + 1, c).paragraphs[0].add_run(text).bold = True
-        _widths(table, (Cm(6.0), Cm(1.6), Cm(1.6), Cm(1.6), Cm(2.2)))
+        _widths(table, (Cm(6.0), Cm(2.0), Cm(5.0)))
         for cell in (c for row in table.rows for c in row.cells):
             cell.paragraphs[0].paragraph_format.space_after = Pt(0)
         self.para().paragraph_format.space_after = Pt(2)

@@ -41,6 +41,12 @@ def register(app: typer.Typer) -> None:
         result = evaluate(drafted, reference, times)
         typer.echo(render_table(result))
         data = result.model_dump(mode="json")
+        from eval.political import political_scores, render
+
+        political = political_scores(draft, archived)  # yrkanden, omröstning … of a political body
+        if political is not None:
+            typer.echo("\n" + render(political))
+            data["political"] = political.model_dump(mode="json")
         if final is not None:
             rate = post_edit_rate(protocol_text(drafted), protocol_text(parse_protocol(final)))
             data["post_edit_rate"] = rate
