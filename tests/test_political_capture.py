@@ -5,11 +5,11 @@ its habit of merging two speakers into one segment)."""
 from __future__ import annotations
 
 from pipelines.meeting_card import meeting_from_dict
-from pipelines.models import ItemDraft, Transcript, TranscriptSegment
+from pipelines.models import ItemDraft, TranscriptSegment
 from pipelines.political.capture import capture_item
 from pipelines.political.names import MemberIndex
 
-from .test_political_card import CARD, card
+from .test_political_card import card
 
 MEMBERS = [
     {"name": "Erik Svensson", "party": "S", "role": "ordförande"},

@@ -21,7 +21,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Cm, Pt
 
-from ..docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style
+from ..docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style, save_docx
 from ..errors import InputError
 from ..export_docx import DRAFT_BANNER, REVIEW, UNSUPPORTED, Mode, swedish_date, timestamp
 from ..models import Decision, ItemDraft, Protocol
@@ -67,19 +67,7 @@ def export_political_docx(protocol: Protocol, out: Path, *, template: Path | Non
                         + (f", utdrag § {card.paragraph(item)}" if item else ""))[:250]
     props.author = clean(protocol.meeting.secretary or "Protokoll")[:250]
     props.language = "sv-SE"
-    return _save(document, Path(out))
-
-
-def _save(document: Document, out: Path) -> Path:
-    tmp = out.with_name(out.name + ".part")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        document.save(str(tmp))  # never leave a half-written .docx where the old one was
-        tmp.replace(out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
-        raise InputError(f"{out}: kan inte skriva Word-filen ({e.strerror or e}) – cannot write the .docx file") from None
-    return out
+    return save_docx(document, Path(out))
 
 
 def _widths(table, widths) -> None:
