@@ -47,7 +47,7 @@ class PoliticalScores(BaseModel):
     recusals: PRF
     notes: PRF
     proposal_decisions: int = 0  # §§ whose drafted decision resolved to the card's proposal
-    proposal_verbatim: int = 0  # … of which the clauses equal the archived Beslut word for word
+    proposal_verbatim: int = 0  # … of which the proposal's clauses open the archived Beslut word for word
 
 
 def _prf(drafted: Counter, archived: Counter) -> PRF:
@@ -60,12 +60,14 @@ def _prf(drafted: Counter, archived: Counter) -> PRF:
 def paragraphs_of(protocol: Protocol) -> list[ArchivedParagraph]:
     """A drafted protocol's §§ in the shape the archived ones are read into."""
     out = []
+    card = protocol.meeting.political
     for item in protocol.items:
         if item.political is None:
             continue
         clauses = [d.text for d in item.decisions if d.status != "rejected"]
+        proposal = card.arenden[item.number - 1].proposal if card and item.number <= len(card.arenden) else []
         out.append(ArchivedParagraph(paragraph=item.political.paragraph, title=item.title, record=item.political,
-                                     decisions=clauses))
+                                     decisions=clauses, proposal_clauses=[c for c in clauses if c in proposal]))
     return out
 
 
@@ -114,7 +116,10 @@ def score(drafted: list[ArchivedParagraph], archived: list[ArchivedParagraph]) -
         if p.record.decision_source == "proposal":
             result.proposal_decisions += 1
             ref = by_number.get(p.paragraph)
-            result.proposal_verbatim += int(ref is not None and ref.decisions == p.decisions)
+            # the clauses taken from the proposal stand word for word in the archived Beslut (an approved
+            # tilläggsyrkande may follow them in Whisper's words)
+            result.proposal_verbatim += int(ref is not None and bool(p.proposal_clauses)
+                                            and ref.decisions[:len(p.proposal_clauses)] == p.proposal_clauses)
     return result
 
 

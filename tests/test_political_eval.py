@@ -86,7 +86,7 @@ def test_scores_count_the_wrong_member_the_wrong_vote_and_a_changed_clause(draft
     mine[0].record.motions[1].member = "Peter Strand"  # right kind, wrong member: no match
     mine[0].record.ballots[0].votes[0].choice = "nej"  # one wrong vote of six
     mine[0].record.ballots[0].tally.ja -= 1
-    mine[1].decisions = ["att avslå motionen i sin helhet"]  # not word for word
+    mine[1].proposal_clauses = ["att avslå motionen i sin helhet"]  # not word for word
     result = score(mine, archived)
     assert (result.motions.matched, result.motions.archived) == (2, 3)
     assert result.motions_by_member["Anna Berg"].recall == 0.0 and result.motions_by_kind["bifall"].recall == 1.0

@@ -48,6 +48,7 @@ class ArchivedParagraph(BaseModel):
     title: str = ""
     record: ParagraphRecord
     decisions: list[str] = Field(default_factory=list)  # the Beslut att-clauses, as printed
+    proposal_clauses: list[str] = Field(default_factory=list)  # of a draft: the clauses taken from the proposal
 
 
 def _sentences(lines: list[str]) -> list[str]:
