@@ -29,7 +29,7 @@ from .card import UNKNOWN, Member, PoliticalCard
 from .records import Ballot, Motion, ParagraphRecord, Proposition
 
 TITLE, SUBTITLE, PARAGRAPH, SECTION = "Title", "Subtitle", "Heading 1", "Heading 2"
-LABEL_WIDTH, VALUE_WIDTH = Cm(5.2), Cm(10.8)
+LABEL_WIDTH, VALUE_WIDTH = Cm(5.6), Cm(10.4)
 
 
 def paragraph_heading(number: int, title: str) -> str:
@@ -68,6 +68,13 @@ def export_political_docx(protocol: Protocol, out: Path, *, template: Path | Non
     props.author = clean(protocol.meeting.secretary or "Protokoll")[:250]
     props.language = "sv-SE"
     return save_docx(document, Path(out))
+
+
+def _cell_line(paragraph, text: str, bold: bool = False) -> None:
+    run = paragraph.add_run(clean(text))
+    run.bold = bold or None
+    run.font.size = Pt(10)
+    paragraph.paragraph_format.space_after = Pt(0)
 
 
 def _widths(table, widths) -> None:
@@ -126,17 +133,16 @@ class _Writer:
         return member.label() if member else name
 
     def labelled_table(self, rows: list[tuple[str, list[str]]]):
+        """The header block: a bold label left, its lines right (10 pt, as the printed protocols)."""
         table = self.doc.add_table(rows=len(rows), cols=2)
         borderless(table)
         _widths(table, (LABEL_WIDTH, VALUE_WIDTH))
         for r, (label, values) in enumerate(rows):
             left, right = table.cell(r, 0), table.cell(r, 1)
-            left.paragraphs[0].add_run(label).bold = True
+            _cell_line(left.paragraphs[0], label, bold=True)
             for i, value in enumerate(values or [""]):
-                p = right.paragraphs[0] if i == 0 else right.add_paragraph()
-                p.add_run(clean(value))
-                p.paragraph_format.space_after = Pt(0)
-            right.paragraphs[-1].paragraph_format.space_after = Pt(6)
+                _cell_line(right.paragraphs[0] if i == 0 else right.add_paragraph(), value)
+            right.paragraphs[-1].paragraph_format.space_after = Pt(4)
         return table
 
     # -- the first page
@@ -159,7 +165,7 @@ class _Writer:
             ("Paragrafer", [f"{numbers[0]}–{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])]),
         ]
         self.labelled_table(rows)
-        self.signatures(numbers)
+        self.signatures()
         self.anslag()
         self.first_paragraph = True
 
@@ -187,26 +193,19 @@ class _Writer:
         serves = [str(n) for n, r in self.recusals(items) if r.substitute == member.name]
         return member.label() + (f" (tjänstgör § {', '.join(serves)})" if serves else "")
 
-    def signatures(self, numbers: list[int]) -> None:
-        self.para("Underskrifter", bold=True).paragraph_format.space_before = Pt(14)
+    def signatures(self) -> None:
         chair = self.card.chair
         rows = [("Sekreterare", [self.meeting.secretary or ""]), ("Ordförande", [chair.name if chair else ""])]
-        rows += [("Justerande", [name]) for name in self.meeting.justerare or [""]]
-        table = self.doc.add_table(rows=len(rows), cols=2)
-        borderless(table)
-        _widths(table, (LABEL_WIDTH, VALUE_WIDTH))
-        for r, (label, (name,)) in enumerate(rows):
-            table.cell(r, 0).paragraphs[0].add_run(label).bold = True
-            line = table.cell(r, 1).paragraphs[0]
-            line.add_run("." * 60)
-            line.paragraph_format.space_before = Pt(14)
-            line.paragraph_format.space_after = Pt(0)
-            table.cell(r, 1).add_paragraph(clean(name)).paragraph_format.space_after = Pt(4)
+        rows += [("Justerande" if i == 0 else "", [name]) for i, name in enumerate(self.meeting.justerare or [""])]
+        self.para("Underskrifter", bold=True).paragraph_format.space_before = Pt(8)
+        table = self.labelled_table([(label, ["." * 50, name]) for label, (name,) in rows])
+        for row in table.rows:
+            row.cells[1].paragraphs[0].paragraph_format.space_before = Pt(10)
 
     def anslag(self) -> None:
         m, a = self.meeting, self.card.anslag
         p = self.para("ANSLAG/BEVIS", bold=True)
-        p.paragraph_format.space_before = Pt(16)
+        p.paragraph_format.space_before = Pt(10)
         self.para("Protokollet är justerat. Justeringen har tillkännagivits genom anslag.")
         self.labelled_table([
             ("Organ", [self.card.body.name]),
@@ -214,7 +213,7 @@ class _Writer:
             ("Datum då anslaget sätts upp", [a.up.isoformat() if a.up else ""]),
             ("Datum då anslaget tas ned", [a.down.isoformat() if a.down else ""]),
             ("Förvaringsplats för protokollet", [a.place or ""]),
-            ("Underskrift", ["." * 60, m.secretary or ""]),
+            ("Underskrift", ["." * 50, m.secretary or ""]),
         ])
 
     def extract_header(self) -> None:
