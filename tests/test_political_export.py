@@ -86,6 +86,15 @@ def test_a_draft_marks_suggestions_and_flags(protocol, tmp_path):
     assert any("Enligt förslaget" in t for t in text)
 
 
+def test_the_sammanfattning_is_the_kallelse_s_when_the_card_has_one(protocol, tmp_path):
+    protocol.meeting.political.arenden[0].summary = "Nämnden begär en investeringsram för en ny förskola."
+    protocol.items[0].summary = "Barnen blir fler. Kostnaden har ökat."
+    protocol.items[0].flags.append("Sammanfattningen är ordagranna meningar ur inspelningen – skriv om i protokollsstil.")
+    text = body(export_political_docx(protocol, tmp_path / "ks.docx"))
+    assert text[text.index("Sammanfattning") + 1] == "Nämnden begär en investeringsram för en ny förskola."
+    assert not any(t.startswith("Granska: Sammanfattningen") for t in text)
+
+
 def test_a_protocol_extract_of_one_paragraph(protocol, tmp_path):
     text = body(export_political_docx(protocol, tmp_path / "utdrag.docx", item=2, mode="approved"))
     assert "Protokollsutdrag" in text and "Utdragsbestyrkande" in text

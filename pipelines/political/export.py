@@ -243,9 +243,11 @@ class _Writer:
         dnr = record.dnr or (arende.dnr if arende else None)
         if dnr:
             self.para(f"Dnr {dnr}")
+        from_card = bool(arende and arende.summary)  # the kallelse's Sammanfattning, not the drafted one
         if self.mode == "draft":
             for flag in item.flags:
-                self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
+                if not (from_card and flag.lower().startswith("sammanfattning")):
+                    self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
         if record.recusals:
             self.section("Jäv")
             for r in record.recusals:
@@ -253,12 +255,10 @@ class _Writer:
                 if r.substitute:
                     text += f" {self.label(r.substitute)} tjänstgör i stället."
                 self.evidence(self.para(text).runs, r.evidence)
-        summary = (arende.summary if arende and arende.summary else item.summary).strip()
+        summary = (arende.summary if from_card else item.summary).strip()
         if summary:
             self.section("Sammanfattning")
-            p = self.para(summary)
-            if arende is None or not arende.summary:
-                self.evidence(p.runs, [])
+            self.para(summary)
         if arende and arende.underlag:
             self.section("Beslutsunderlag")
             for u in arende.underlag:
