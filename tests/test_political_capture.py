@@ -176,3 +176,54 @@ def test_names_as_whisper_spells_them():
     assert index.match(["sjöbergs"]).name == "Eva Sjöberg"  # genitive
     assert index.match(["peter"]).name == "Peter Strand"
     assert index.match(["okänt", "namn"]) is None
+
+
+# As Whisper base heard the bundled sample's kommunstyrelse (samples/political/), word for word.
+HEARD_VOTE = [
+    "Vi Norrvidare till punkt fem, investering i nyförskola i Norrby, Johan Ek, varsågod.",
+    "Barnen i Norrby blir fler och den gamla förskolan är sliten.", "Jag yrkar bifal till arbetsutskottetsförslag.",
+    "Anna Berry, varsågod.", "Jag yrkar avslag på arbetsutskottetsförslag.",
+    "Peter Strann, var så god.", "Jag begör Rotering.",
+    "Vot i ringar begär, den som vi fallerar bepsutskottets förslag röstar jag, den som vi faller av slags "
+    "yrkande tröstar nej, sekret är all den förrättare propp.",
+    "Erik Svensson, ja, Anna Berry, nej, Johan Ek, ja, Karin Holm, ja, Peter Strang, nej.",
+    "Ja, om röstningen utfölj med fyra gör röster mot trena i röster, ingen avstod.",
+    "Komunstyrelsen har alltid så beslutat enligt arbetsutskottetsförslag.",
+    "Anna-Berry var så god.",
+    "Ja, grezer verar mig till förmån förregat yrkande och lämnar en skriftlig grezervation.",
+]
+
+
+def test_a_roll_call_heard_without_the_word_votering_and_a_lost_name_taken_from_the_calling_order():
+    item = capture(HEARD_VOTE)
+    (ballot,) = item.political.ballots
+    # Eva Sjöberg's name was not heard; hers is the one answer left between Peter Strand and the end
+    assert {v.member: v.choice for v in ballot.votes} == {
+        "Erik Svensson": "ja", "Anna Berg": "nej", "Johan Ek": "ja", "Karin Holm": "ja", "Peter Strand": "nej",
+        "Eva Sjöberg": "ja"}
+    assert any("Eva Sjöbergs röst (ja) är härledd ur uppropets ordning" in f for f in ballot.flags)
+    assert (ballot.tally.ja, ballot.tally.nej) == (4, 2)
+    assert ballot.result == "Komunstyrelsen har alltid så beslutat enligt arbetsutskottetsförslag"
+    assert item.political.decision_source == "proposal" and [d.text for d in item.decisions] == PROPOSAL
+
+
+def test_a_reservation_whisper_misheard_goes_to_whom_had_the_word():
+    (res,) = capture(HEARD_VOTE).political.reservations
+    assert (res.member, res.own_motion, res.written) == ("Anna Berg", True, True)
+
+
+def test_the_chairs_list_of_motions_gives_a_misheard_motion_its_kind():
+    lines = ["Vi går vidare till punkt två, motion om kollektivtrafik. Peter Strand, varsågod.",
+             "Jag gyrkar att det är en del dotter med tiras för att kostnaderna ska utträdas.",
+             "Vi har tre färslag arbetsutskottets färslag.",
+             "Peter Strand cyrkan blev om återermis och Eva Schöberg cyrkan blev om bifall till motionen."]
+    motions = capture(lines, number=2).political.motions
+    assert [(m.member, m.kind) for m in motions] == [("Peter Strand", "återremiss"), ("Eva Sjöberg", "bifall")]
+    assert motions[0].motivation == "för att kostnaderna ska utträdas"
+
+
+def test_a_substitute_heard_as_whisper_hears_tjanstgor():
+    lines = ["Karinholm, varsågod.", "Jag anmäler jävligt i det här räddret eftersom min brorejärmärken.",
+             "Karinholm anmäler jävd och lämnar saman trädet.", "Olofalksen styr i hennes ställe."]
+    (recusal,) = capture(lines).political.recusals
+    assert (recusal.member, recusal.substitute) == ("Karin Holm", "Olof Falk")

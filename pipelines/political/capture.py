@@ -32,7 +32,8 @@ _VERB = r"(?:yrka[rd]?e?|yrker|jurkar|irkar|gyrkar|ykar|yrkat)"
 _MOTION = re.compile(rf"\b{_VERB}\b")
 _FIRST_PERSON_MOTION = re.compile(rf"\b(?:jag|vi)\s+(?:\w+\s+)?{_VERB}\b\s*(.*)")
 _THIRD_PERSON_MOTION = re.compile(r"\b(?:yrkar|har yrkat|yrkade)\b\s*(.*)")
-_SUMMARY_MOTION = re.compile(r"(\w+(?: \w+)?)s?\s+(?:yrkande om|(återremiss|avslags|ändrings|tilläggs|bifalls)yrkande)")
+# The chair lists the proposals: "Vi har tre förslag, arbetsutskottets förslag, Peter Strands yrkande om återremiss …"
+_SUMMARY = re.compile(r"\bvi har\b|yrk|cyrk|\bf[äe]rslag")
 _MOTIVATION = re.compile(r"\b(?:med motiveringen(?: att)?|motiveringen är(?: att)?|eftersom|för att|då)\s+(.*)")
 _PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)")
 _FINDER = r"\bfin(?:n|gr|d)er\b"  # Whisper: "fingrer"
@@ -43,24 +44,27 @@ _QUESTION = re.compile(r"den som (?:vill |bifaller |röstar för )?(.*?)\s*röst
 # Roll-call answers as Whisper hears them ("Möj" for a low voice's "Nej").
 _VOTE_WORD = {"ja": "ja", "jaa": "ja", "nej": "nej", "nä": "nej", "näj": "nej", "ne": "nej", "nöj": "nej", "möj": "nej",
               "mej": "nej", "avstår": "avstår", "avstå": "avstår", "avstod": "avstår"}
-_RESULT = re.compile(r"\b(?:röster|utföll|har (?:alltså )?beslutat|har vunnit|vann|finner)\b")
+_RESULT = re.compile(r"\b(?:röster|utf[öo]ll\w*|utfölj|beslu\w*|vunnit|vann|fin(?:n|gr|d)er)\b")
 _TALLY = {
     "ja": re.compile(r"(\w+)\s+ja[- ]?röst"),
     "nej": re.compile(r"(\w+)\s+nej[- ]?röst"),
     "avstar": re.compile(r"(\w+)\s+(?:\w+\s+)?(?:avstod|avstår|avstående|avstå)\b"),
 }
-_RESERVE = re.compile(r"\breserver\w*\s+(?:mig|oss|sig)\b|\breservation\b")
+# "reserverar mig", Whisper's "grezer verar mig"; the noun alone ("en skriftlig reservation") names no one.
+_RESERVE = re.compile(r"(?:re|gre|gr)?[sz]er\s?ver\w*\s+(?P<pron>mig|oss|sig)\b|\b(?:g?re)?[sz]ervation\b")
 _IN_FAVOUR = re.compile(r"\bförmån\b(.*)")  # "till förmån för eget yrkande" (Whisper: "förregat yrkande")
 _WRITTEN = re.compile(r"\bskriftlig\w*")
 # "protokollsanteckning", Whisper's "protokolcentökning"; not "protokollet".
 _NOTE = re.compile(r"\bprotokol+(?!lets?\b)\w{4,}|\banteckning (?:till|i) protokollet|\bantecknat i protokollet")
 _RECUSE = re.compile(r"\bjäv\w*\b|\bjävig\w*")
-_SUBSTITUTE = re.compile(r"(\w+(?: \w+)?)\s+(?:tjänst\w*|kän\w*\s?st[jy]ö?r|ersätter|går in|träder in)")
+# "Olof Falk tjänstgör i hennes ställe" (Whisper: "känner stjör", "Olofalksen styr i hennes ställe").
+_SUBSTITUTE = re.compile(r"(\w+(?: \w+)?)\s+(?:tjänst\w*|kän\w*\s?st[jy]ö?r|st[jy]ö?r|ersätter|går in|träder in)"
+                         r"|(\w+(?: \w+)?)\s+\w+\s+i (?:hennes|hans|dennes|hens) ställe")
 # The body decides as proposed: "beslutar enligt förslaget" (Whisper: "en likt", "inlyckt"), "bifaller
 # arbetsutskottets förslag" ("bifaler arbetssuttskottetsförslag"); not an ändrings- or medborgarförslag.
 _PROPOSAL = re.compile(r"(?:beslu\w*|" + _FINDER + r" att|b[iy]fal\w*|anta\w*)\b.{0,60}?"
                        r"(?<!ändrings)(?<!tilläggs)(?<!medborgar)(?<!medborgar )förslag")
-_REMIT = re.compile(r"\båter\s?(?:remi|remm|ny|n)\w*")
+_REMIT = re.compile(r"\båter\s?(?:e?remi|remm|erm|ny|n)\w*")  # Whisper: "återermis", "åternyggt"
 _DECIDE_TODAY = re.compile(r"avg\w+ (?:i dag|idag)")
 _NUMBERS = {"ingen": 0, "inga": 0, "noll": 0}
 
@@ -133,11 +137,11 @@ def _tidy(text: str) -> str:
 
 def motion_kind(text: str) -> str:
     """The kind of a yrkande from its words; "bifall till Anna Bergs avslagsyrkande" supports a motion."""
-    if re.search(r"tillägg|lägga till", text):
+    if re.search(r"till(?:ägg|egg|eg|äg)\w*|lägga till", text):  # Whisper: "tilleg"
         return "tillägg"
     if _REMIT.search(text):
         return "återremiss"
-    if re.match(r"\s*b[iy]fal", text):
+    if re.match(r"\s*(?:b[iy]fal|bli fall|vi fall)", text):
         return "bifall"
     if re.search(r"avslag|avslå|av slag", text):
         return "avslag"
@@ -181,8 +185,6 @@ class _Capture:
     # -- the walk
 
     def run(self, sents: list[Sentence]) -> ParagraphRecord:
-        ballot_at = next((i for i, s in enumerate(sents) if _BALLOT.search(s.norm)
-                          and not _MOTION.search(s.norm)), None)
         for i, s in enumerate(sents):
             gives, member = self.given_word(s)
             if gives:
@@ -198,10 +200,11 @@ class _Capture:
             self.proposition(s)
             if _CHAIR.search(s.norm) and not (first_person and _MOTION.search(s.norm)):
                 self.current = None
-        if ballot_at is not None:
-            self.ballot(sents[ballot_at:])
         self.summaries(sents)
         self.record.serving = self.serving()
+        ballot_at = self.ballot_start(sents)
+        if ballot_at is not None:
+            self.ballot(sents[ballot_at:])
         self.check_ballots()
         return self.record
 
@@ -230,24 +233,32 @@ class _Capture:
                                           evidence=[s.evidence()]))
 
     def summaries(self, sents: list[Sentence]) -> None:
-        """The chair names the motions before putting them ("… och Anna Bergs yrkande om återremiss"):
-        an "okänd" motion of that kind gets its member; a motion Whisper lost is added from the summary."""
+        """The chair names the motions before putting them ("… Peter Strands yrkande om återremiss och Eva
+        Sjöbergs yrkande om bifall"): an "okänd" motion of that kind gets its member, a motion heard without
+        its kind ("annat") gets the kind, and a motion Whisper lost is added from the summary."""
         for s in sents:
-            if _FIRST_PERSON_MOTION.search(s.norm):
+            if _FIRST_PERSON_MOTION.search(s.norm) or not _SUMMARY.search(s.norm) or _PROPOSITION.search(s.norm) \
+                    or _FINDS.search(s.norm):
                 continue  # "Jag yrkar bifall till Anna Bergs avslagsyrkande" is a motion, not a summary
-            for m in _SUMMARY_MOTION.finditer(s.norm):
-                member = self.index.match(words(m.group(1)))
-                if member is None:
+            toks = words(s.norm)
+            named = self.index.find_all(s.norm)
+            for n, (at, member) in enumerate(named):
+                upto = named[n + 1][0] - 1 if n + 1 < len(named) else len(toks)
+                tail = " ".join(toks[at + 1:min(upto, at + 8)])
+                kind = motion_kind(tail)
+                if kind == "annat" or not re.search(r"yrk|cyrk|om\b", tail):
                     continue
-                tail = s.norm[m.start():m.end() + 40]
-                kind = motion_kind(m.group(2) or tail)
-                if kind == "annat":
-                    continue
-                known = [x for x in self.record.motions if x.kind == kind and x.member in (UNKNOWN, member.name)]
+                known = [x for x in self.record.motions if (x.kind == kind and x.member in (UNKNOWN, member.name))
+                         or (x.kind == "annat" and x.member == member.name)]
                 if known:
-                    known[0].member = member.name
-                    if all(e.start != s.start for e in known[0].evidence):
-                        known[0].evidence.append(s.evidence())
+                    motion = known[0]
+                    motion.member = member.name
+                    if motion.kind == "annat":
+                        motion.kind = kind
+                        mm = _MOTIVATION.search(motion.text) if kind == "återremiss" else None
+                        motion.motivation = _tidy(mm.group(0)) if mm else ""
+                    if all(e.start != s.start for e in motion.evidence):
+                        motion.evidence.append(s.evidence())
                 else:
                     self.record.motions.append(Motion(member=member.name, kind=kind, text=_tidy(tail),
                                                       evidence=[s.evidence()]))
@@ -265,33 +276,46 @@ class _Capture:
             self.record.propositions[-1].finding = _tidy(found.group(1))
             self.record.propositions[-1].evidence.append(s.evidence())
 
+    def events(self, s: Sentence) -> list[tuple[str, object]]:
+        """A roll call's names and answers in the order heard: ("name", Member) and ("vote", choice)."""
+        toks = words(s.norm)
+        names = dict(self.index.find_all(s.norm))
+        out: list[tuple[str, object]] = []
+        for j, tok in enumerate(toks):
+            following = toks[j + 1] if j + 1 < len(toks) else ""
+            if j in names:
+                out.append(("name", names[j]))
+            elif tok in _VOTE_WORD and not following.startswith("röst"):  # not "sex ja-röster"
+                out.append(("vote", _VOTE_WORD[tok]))
+        return out
+
+    def ballot_start(self, sents: list[Sentence]) -> int | None:
+        """Where an omröstning begins: the chair says so ("votering", "omröstning", "röstar ja"), or a roll
+        call is heard (three names each answered) though Whisper lost the word ("Rotering")."""
+        said = next((i for i, s in enumerate(sents) if (_BALLOT.search(s.norm) or re.search(r"\bröstar\b|\bupprop", s.norm))
+                     and not _MOTION.search(s.norm)), None)
+        stream = [(i, e) for i, s in enumerate(sents) if not re.search(r"\bröstar\b", s.norm) for e in self.events(s)]
+        pairs = [i for (i, a), (_, b) in zip(stream, stream[1:]) if a[0] == "name" and b[0] == "vote"]
+        heard = pairs[0] if len(pairs) >= 3 else None
+        starts = [i for i in (said, heard) if i is not None]
+        return min(starts) if starts else None
+
     def ballot(self, sents: list[Sentence]) -> None:
         ballot = Ballot(open=not any(_SECRET.search(s.norm) for s in sents[:3]), evidence=[sents[0].evidence()])
-        voted: dict[str, Vote] = {}
         figures: dict[str, int] = {}
-        last_name: tuple[Member, Sentence] | None = None
         q = _QUESTION.search(" ".join(s.norm for s in sents[:5]))  # Whisper may split the question
         if q:
             ballot.question = f"Ja för {_tidy(q.group(1))}, nej för {_tidy(q.group(2))}"
+        heard: list[tuple[str, object, Sentence]] = []
         for s in sents:
             if re.search(r"\bröstar\b", s.norm):
                 continue  # the voting question ("… röstar ja, den som … röstar nej")
-            if ballot.open:  # a roll call: each name called, then the member's answer
-                toks = words(s.norm)
-                names = dict(self.index.find_all(s.norm))
-                for j, tok in enumerate(toks):
-                    if j in names:
-                        last_name = (names[j], s)
-                    choice = _VOTE_WORD.get(tok)
-                    following = toks[j + 1] if j + 1 < len(toks) else ""
-                    if choice and last_name and not following.startswith("röst"):
-                        member, said = last_name
-                        if member.name not in voted:
-                            voted[member.name] = Vote(member=member.name, choice=choice,
-                                                      evidence=[said.evidence()] + ([s.evidence()] if s is not said else []))
-                        last_name = None
+            if heard and self.given_word(s)[0]:
+                break  # the chair gives the word again: the roll call is over
+            if ballot.open:
+                heard += [(kind, value, s) for kind, value in self.events(s)]
             announced = self.announced(s.norm)
-            if announced is not None or (_RESULT.search(s.norm) and voted):
+            if announced is not None or (_RESULT.search(s.norm) and heard):
                 if announced is not None:  # "… sex ja-röster mot tre nej-röster. Ingen avstod." may be two sentences
                     figures.update(announced.model_dump(exclude_unset=True))
                     if "ja" in figures and "nej" in figures:  # "ingen avstod" alone is no tally
@@ -302,13 +326,50 @@ class _Capture:
                 ballot.evidence.append(s.evidence())
                 if ballot.result:
                     break
-        ballot.votes = list(voted.values())
+        ballot.votes = self.roll_call(heard, ballot)
         if ballot.open and ballot.votes:
             ballot.tally = Tally(**{k: sum(1 for v in ballot.votes if v.choice == c)
                                     for k, c in (("ja", "ja"), ("nej", "nej"), ("avstar", "avstår"))})
         elif ballot.announced is not None:
             ballot.tally = ballot.announced
         self.record.ballots.append(ballot)
+
+    def roll_call(self, heard: list[tuple[str, object, Sentence]], ballot: Ballot) -> list[Vote]:
+        """Each answer goes to the name called before it. An answer whose name Whisper lost goes to the one
+        member the calling order leaves for it (the serving list, the chair last or in place) – flagged."""
+        voted: dict[str, Vote] = {}
+        pending: tuple[Member, Sentence] | None = None
+        orphans: list[tuple[int, str, Sentence]] = []
+        for n, (kind, value, s) in enumerate(heard):
+            if kind == "name":
+                pending = (value, s)
+            elif pending is not None:
+                member, said = pending
+                if member.name not in voted:
+                    voted[member.name] = Vote(member=member.name, choice=value,
+                                              evidence=[said.evidence()] + ([s.evidence()] if s is not said else []))
+                pending = None
+            else:
+                orphans.append((n, value, s))
+        called = {v.name for k, v, _ in heard if k == "name"}
+        serving = self.record.serving
+        chair = self.card.chair.name if self.card.chair else None
+        orders = [[x for x in serving if x != chair] + ([chair] if chair in serving else []), serving]
+        for n, choice, s in orphans:
+            before = next((v.name for k, v, _ in reversed(heard[:n]) if k == "name"), None)
+            after = next((v.name for k, v, _ in heard[n + 1:] if k == "name"), None)
+            for order in orders:
+                lo = order.index(before) + 1 if before in order else 0
+                hi = order.index(after) if after in order else len(order)
+                if lo > hi:
+                    continue
+                gap = [x for x in order[lo:hi] if x not in voted and x not in called]
+                if len(gap) == 1:
+                    voted[gap[0]] = Vote(member=gap[0], choice=choice, evidence=[s.evidence()])
+                    ballot.flags.append(f"{gap[0]}s röst ({choice}) är härledd ur uppropets ordning – namnet hördes "
+                                        "inte i inspelningen.")
+                break
+        return list(voted.values())
 
     def announced(self, norm: str) -> Tally | None:
         values = {}
@@ -323,14 +384,16 @@ class _Capture:
         return Tally(**values) if values else None
 
     def reservation(self, s: Sentence, first_person: bool) -> None:
-        if not _RESERVE.search(s.norm):
+        m = _RESERVE.search(s.norm)
+        if not m:
             return
-        if first_person and re.search(r"\b(?:jag|vi) (?:\w+ )?reserver", s.norm):
-            who = self.speaker(s)
+        pronoun = m.group("pron")
+        if pronoun in ("mig", "oss") or (pronoun is None and first_person):
+            who = self.speaker(s)  # "(Jag) reserverar mig": whoever has the word
         else:
             named = self.named(s)
             who = named.name if named else UNKNOWN
-        if who == UNKNOWN and not re.search(r"reserver\w* (?:mig|oss|sig)", s.norm):
+        if pronoun is None and who == UNKNOWN:
             return  # "reservation" said in passing, no one reserving
         same = next((r for r in self.record.reservations if r.member == who), None)
         if same is None:
@@ -366,7 +429,7 @@ class _Capture:
         substitute, sub_at = None, None
         for t in [s, *following]:  # "… anmäler jäv och lämnar sammanträdet. Olof Falk tjänstgör i hennes ställe."
             sub = _SUBSTITUTE.search(t.norm)
-            substitute = self.index.match(words(sub.group(1))) if sub else None
+            substitute = self.index.match(words(sub.group(1) or sub.group(2))) if sub else None
             if substitute is not None:
                 sub_at = t
                 break
