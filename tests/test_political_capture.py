@@ -202,6 +202,7 @@ def test_a_roll_call_heard_without_the_word_votering_and_a_lost_name_taken_from_
         "Erik Svensson": "ja", "Anna Berg": "nej", "Johan Ek": "ja", "Karin Holm": "ja", "Peter Strand": "nej",
         "Eva Sjöberg": "ja"}
     assert any("Eva Sjöbergs röst (ja) är härledd ur uppropets ordning" in f for f in ballot.flags)
+    assert [v.member for v in ballot.votes if v.inferred] == ["Eva Sjöberg"]
     assert (ballot.tally.ja, ballot.tally.nej) == (4, 2)
     assert ballot.result == "Komunstyrelsen har alltid så beslutat enligt arbetsutskottetsförslag"
     assert item.political.decision_source == "proposal" and [d.text for d in item.decisions] == PROPOSAL

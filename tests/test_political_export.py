@@ -80,10 +80,14 @@ def test_each_paragraph_in_order_with_motions_vote_list_decision_and_reservation
 
 def test_a_draft_marks_suggestions_and_flags(protocol, tmp_path):
     protocol.items[0].political.ballots[0].flags.append("Rösterna går inte ihop.")
+    protocol.items[0].flags.append("Rösterna går inte ihop.")  # capture copies a ballot's flags to the item
+    protocol.items[0].political.ballots[0].votes[0].inferred = True
     text = body(export_political_docx(protocol, tmp_path / "ks.docx"))
     assert "[Förslag] att finansiering sker genom upplåning" in text
-    assert "Granska: Rösterna går inte ihop." in text
+    assert text.count("Granska: Rösterna går inte ihop.") == 1  # under Omröstning, not again at the §'s head
     assert any("Enligt förslaget" in t for t in text)
+    votes = next(t for t in tables(tmp_path / "ks.docx") if t[0][0] == "Ledamot")
+    assert votes[1] == ["Erik Svensson", "S", "Ja [härledd ur uppropet]"]
 
 
 def test_the_sammanfattning_is_the_kallelse_s_when_the_card_has_one(protocol, tmp_path):

@@ -365,7 +365,7 @@ class _Capture:
                     continue
                 gap = [x for x in order[lo:hi] if x not in voted and x not in called]
                 if len(gap) == 1:
-                    voted[gap[0]] = Vote(member=gap[0], choice=choice, evidence=[s.evidence()])
+                    voted[gap[0]] = Vote(member=gap[0], choice=choice, inferred=True, evidence=[s.evidence()])
                     ballot.flags.append(f"{gap[0]}s röst ({choice}) är härledd ur uppropets ordning – namnet hördes "
                                         "inte i inspelningen.")
                 break

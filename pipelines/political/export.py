@@ -245,8 +245,9 @@ class _Writer:
             self.para(f"Dnr {dnr}")
         from_card = bool(arende and arende.summary)  # the kallelse's Sammanfattning, not the drafted one
         if self.mode == "draft":
+            shown_later = {f for b in record.ballots for f in b.flags}  # under Omröstning
             for flag in item.flags:
-                if not (from_card and flag.lower().startswith("sammanfattning")):
+                if flag not in shown_later and not (from_card and flag.lower().startswith("sammanfattning")):
                     self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
         if record.recusals:
             self.section("Jäv")
@@ -339,7 +340,7 @@ class _Writer:
     def votes_table(self, ballot: Ballot, record: ParagraphRecord) -> None:
         """The omröstningslista: one row per member who served, the vote as a word (it survives a PDF's
         text extraction, where an "X" in one of three columns would not say which)."""
-        by_member = {v.member: v.choice for v in ballot.votes}
+        by_member = {v.member: v for v in ballot.votes}
         names = list(dict.fromkeys(record.serving + [v.member for v in ballot.votes]))
         table = self.doc.add_table(rows=len(names) + 2, cols=3)
         if "Table Grid" in [s.name for s in self.doc.styles]:
@@ -348,12 +349,12 @@ class _Writer:
             table.cell(0, c).paragraphs[0].add_run(text).bold = True
         for r, name in enumerate(names, start=1):
             member = self.card.member(name)
-            choice = by_member.get(name)
-            cells = [name, member.party if member else "", choice.capitalize() if choice else ""]
+            vote = by_member.get(name)
+            cells = [name, member.party if member else "", vote.choice.capitalize() if vote else ""]
             for c, text in enumerate(cells):
                 table.cell(r, c).paragraphs[0].add_run(clean(text))
-            if self.mode == "draft" and choice is None:
-                self.mark(table.cell(r, 2).paragraphs[0], "[ingen röst hörd]")
+            if self.mode == "draft" and (vote is None or vote.inferred):
+                self.mark(table.cell(r, 2).paragraphs[0], " [härledd ur uppropet]" if vote else "[ingen röst hörd]")
         t = ballot.tally
         for c, text in enumerate(["Summa", "", f"{t.ja} ja, {t.nej} nej, {t.avstar} avstår"]):
             table.cell(len(names) + 1, c).paragraphs[0].add_run(text).bold = True

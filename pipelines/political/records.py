@@ -43,6 +43,7 @@ class Proposition(BaseModel):
 class Vote(BaseModel):
     member: str
     choice: VoteChoice
+    inferred: bool = False  # the name was not heard; the calling order leaves this answer to the member
     evidence: list[Evidence] = Field(default_factory=list)
 
 
