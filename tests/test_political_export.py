@@ -124,3 +124,12 @@ def test_the_existing_layout_is_unchanged_for_other_meetings(tmp_path):
     assert body(tmp_path / "cli.docx") == body(tmp_path / "direct.docx")
     assert tables(tmp_path / "cli.docx") == tables(tmp_path / "direct.docx")
     assert "Mötet beslutar" in body(tmp_path / "cli.docx") and not any(t.startswith("§ ") for t in body(tmp_path / "cli.docx"))
+
+
+def test_comments_carry_the_evidence_of_motions_votes_and_decisions(protocol, tmp_path):
+    import zipfile
+
+    out = export_political_docx(protocol, tmp_path / "ks.docx", comments=True)
+    comments = zipfile.ZipFile(out).read("word/comments.xml").decode()
+    assert "[00:00:30–00:00:38] Jag yrka avslag på arbetsutskottets förslag." in comments  # Anna's avslag
+    assert "Kommunstyrelsen har alltså beslutat enligt arbetsutskottets förslag." in comments  # the decision's moment

@@ -23,8 +23,10 @@ from docx.shared import Cm, Pt
 
 from ..docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style, save_docx
 from ..errors import InputError
-from ..export_docx import DRAFT_BANNER, REVIEW, UNSUPPORTED, Mode, swedish_date, timestamp
-from ..models import Decision, ItemDraft, Protocol
+from ..export_docx import DRAFT_BANNER, REVIEW, Mode, swedish_date, timestamp
+from ..export_docx import _excerpt as excerpt
+from ..export_docx import _Writer as NumberedWriter
+from ..models import ItemDraft, Protocol
 from .card import UNKNOWN, Member, PoliticalCard
 from .records import Ballot, Motion, ParagraphRecord, Proposition
 
@@ -90,40 +92,25 @@ def _verb_clause(text: str) -> str:
     return text.rstrip(".") + "."
 
 
-class _Writer:
+class _Writer(NumberedWriter):
+    """The numbered layout's writer (paragraphs, review marks, decisions with their evidence as Word
+    comments) with the §-layout's sections."""
+
     def __init__(self, document: Document, protocol: Protocol, card: PoliticalCard, *, mode: Mode, comments: bool):
-        self.doc, self.protocol, self.card, self.meeting = document, protocol, card, protocol.meeting
-        self.mode, self.comments = mode, comments
-        self.style = {n: paragraph_style(document, n) for n in (TITLE, SUBTITLE, PARAGRAPH, SECTION)}
+        super().__init__(document, protocol, mode=mode, comments=comments, extract=False)
+        self.card = card
+        self.style.update({n: paragraph_style(document, n) for n in (PARAGRAPH, SECTION)})
         self.first_paragraph = False
 
     # -- building blocks
-
-    def para(self, text: str = "", style: str | None = None, bold: bool = False):
-        p = self.doc.add_paragraph(style=style)
-        if text:
-            p.add_run(clean(text)).bold = bold or None
-        return p
 
     def section(self, title: str):
         p = self.para(title, self.style[SECTION])
         p.paragraph_format.keep_with_next = True
         return p
 
-    def mark(self, paragraph, text: str, colour=REVIEW):
-        run = paragraph.add_run(clean(text))
-        run.font.highlight_color = colour
-        run.bold = True
-        return run
-
     def evidence(self, runs, evidence) -> None:
-        if not (self.comments and runs):
-            return
-        lines = [clean(f"[{timestamp(e.start)}–{timestamp(e.end)}] {e.text}") for e in evidence] \
-            or ["Inget belägg från inspelningen."]
-        note = self.doc.add_comment(runs, text=lines[0], author="Protokoll", initials="P")
-        for line in lines[1:]:
-            note.add_paragraph(line)
+        self.comment(runs, [f"[{timestamp(e.start)}–{timestamp(e.end)}] {excerpt(e.text)}" for e in evidence])
 
     def label(self, name: str) -> str:
         """'Anna Berg (M)' for a member of the card; a name the card does not know stays as it is."""
@@ -248,7 +235,7 @@ class _Writer:
             shown_later = {f for b in record.ballots for f in b.flags}  # under Omröstning
             for flag in item.flags:
                 if flag not in shown_later and not (from_card and flag.lower().startswith("sammanfattning")):
-                    self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
+                    self.mark(self.doc.add_paragraph(), clean(f"Granska: {flag}"))
         if record.recusals:
             self.section("Jäv")
             for r in record.recusals:
@@ -335,7 +322,7 @@ class _Writer:
             self.para(_verb_clause(ballot.result))
         if self.mode == "draft":
             for flag in ballot.flags:
-                self.mark(self.doc.add_paragraph(), f"Granska: {flag}")
+                self.mark(self.doc.add_paragraph(), clean(f"Granska: {flag}"))
 
     def votes_table(self, ballot: Ballot, record: ParagraphRecord) -> None:
         """The omröstningslista: one row per member who served, the vote as a word (it survives a PDF's
@@ -373,16 +360,4 @@ class _Writer:
         if self.mode == "draft" and record.decision_source == "proposal":
             self.mark(intro, " [Enligt förslaget – ordagrant ur förslaget till beslut]")
         for d in decisions:
-            p = self.doc.add_paragraph()
-            if self.mode == "draft":
-                if not d.supported:
-                    self.mark(p, "[Ej belagt i inspelningen] ", UNSUPPORTED)
-                if d.status == "suggested":
-                    self.mark(p, "[Förslag] ")
-            run = p.add_run(clean(d.text.strip()))
-            self.evidence([run], d.evidence)
-
-    def decisions(self, item: ItemDraft) -> list[Decision]:
-        if self.mode == "approved":
-            return [d for d in item.decisions if d.status in ("accepted", "edited")]
-        return [d for d in item.decisions if d.status != "rejected"]
+            super().decision(d)
