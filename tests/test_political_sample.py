@@ -76,3 +76,26 @@ def test_the_archived_protocol_reads_back_as_the_truth(truth):
             (ballot,) = par.record.ballots
             assert {v.member: v.choice for v in ballot.votes} == {v["member"]: v["choice"] for v in t["votes"]}
             assert ballot.tally.model_dump() == t["tally"]
+
+
+@pytest.mark.slow
+def test_draft_of_the_sample_shows_what_the_law_requires(tmp_path):
+    """The whole chain on the bundled recording (Whisper base, rule drafter): the §-layout document and
+    the political records, scored against the archived protocol."""
+    import docx
+    from typer.testing import CliRunner
+
+    from eval.political import political_scores
+    from service.cli import app
+
+    out = tmp_path / "ks"
+    done = CliRunner().invoke(app, ["draft", str(SAMPLE / "recording.opus"), "--meeting", str(SAMPLE / "meeting.yaml"),
+                                    "--out", str(out), "--drafter", "rules"])
+    assert done.exit_code == 0, done.output
+    text = [p.text for p in docx.Document(str(out / "protokoll.docx")).paragraphs]
+    assert "§ 116 Investering i ny förskola i Norrby" in text and "ANSLAG/BEVIS" in text
+    scores = political_scores(out / "protocol.json", SAMPLE / "protokoll.docx")
+    assert scores.motions.recall >= 0.9 and scores.motions.precision >= 0.9
+    assert scores.votes.tally_exact == 1.0 and scores.votes.member_accuracy >= 0.95
+    assert scores.reservations.recall == 1.0 and scores.recusals.recall == 1.0 and scores.notes.recall == 1.0
+    assert scores.proposal_verbatim == scores.proposal_decisions >= 8
