@@ -102,11 +102,13 @@ def test_protokoll_eval_reports_the_political_scores(drafted, tmp_path):
     draft.write_text(drafted.model_dump_json(), encoding="utf-8")
     archived = export_political_docx(drafted, tmp_path / "arkiv.docx", mode="approved")
     done = CliRunner().invoke(app, ["eval", "--draft", str(draft), "--archived", str(archived),
-                                    "--json", str(tmp_path / "eval.json")])
+                                    "--json", str(tmp_path / "eval.json"), "--html", str(tmp_path / "eval.html")])
     assert done.exit_code == 0, done.output
     assert "Yrkanden" in done.output and "ledamöternas röster rätt" in done.output
     data = json.loads((tmp_path / "eval.json").read_text())
     assert data["political"]["votes"]["member_accuracy"] == 1.0 and data["items"]["matched"] == 2
+    page = (tmp_path / "eval.html").read_text(encoding="utf-8")
+    assert "<h2>Politiskt organ</h2>" in page and "ledamöternas röster rätt" in page
 
 
 def test_no_political_scores_for_other_meetings(tmp_path):
