@@ -228,3 +228,23 @@ def test_a_substitute_heard_as_whisper_hears_tjanstgor():
              "Karinholm anmäler jävd och lämnar saman trädet.", "Olofalksen styr i hennes ställe."]
     (recusal,) = capture(lines).political.recusals
     assert (recusal.member, recusal.substitute) == ("Karin Holm", "Olof Falk")
+
+
+def test_common_ways_of_saying_it():
+    lines = ["Vi går vidare till punkt ett.", "Anna Berg har begärt ordet.", "Jag yrkar avslag.",
+             "Peter Strand, varsågod.", "Jag instämmer i Anna Bergs yrkande.",
+             "Jag ställer bifall mot avslag och finner att kommunstyrelsen har bifallit arbetsutskottets förslag."]
+    record = capture(lines).political
+    assert [(m.member, m.kind) for m in record.motions] == [("Anna Berg", "avslag"), ("Peter Strand", "bifall")]
+    assert record.motions[1].text == "bifall till anna bergs yrkande"
+    (prop,) = record.propositions
+    assert prop.proposals == ["bifall", "avslag"] and prop.finding == "kommunstyrelsen har bifallit arbetsutskottets förslag"
+
+
+def test_a_refused_remit_is_no_remit():
+    lines = REMIT[:2] + ["Jag finner att kommunstyrelsen har avslagit yrkandet om återremiss.",
+                         "Kommunstyrelsen beslutar enligt förslaget."]
+    item = capture(lines, number=2)
+    assert item.political.decision_source == "proposal" and [d.text for d in item.decisions] == ["att avslå motionen"]
+    only_refusal = capture(REMIT[:2] + ["Jag finner att kommunstyrelsen har avslagit yrkandet om återremiss."], number=2)
+    assert only_refusal.political.decision_source != "återremiss"

@@ -22,7 +22,8 @@ from .names import MemberIndex
 from .records import Ballot, Motion, ParagraphRecord, Proposition, ProtocolNote, Recusal, Reservation, Tally, Turn, Vote
 
 # The chair gives the word: "Anna Berg, varsågod", "Erik har ordet", "ordet går till Erik".
-_GIVE_BEFORE = re.compile(r"([\w ,.-]{0,40}?)[\s,.]*\b(?:varsågod\w*|var så god\w*|varsåg god|varsegod\w*|du har ordet|har ordet)\b")
+_GIVE_BEFORE = re.compile(r"([\w ,.-]{0,40}?)[\s,.]*\b(?:varsågod\w*|var så god\w*|varsåg god|varsegod\w*|du har ordet|har ordet|"
+                          r"(?:har )?begärt ordet|begär ordet)\b")
 _GIVE_AFTER = re.compile(r"\b(?:ordet (?:går )?till|ger ordet till|lämnar ordet till)\s+([\w ]{1,40})")
 # What only the chair says: after it, the member who had the word has stopped speaking.
 _CHAIR = re.compile(r"\b(?:pr[oe]-?\s?positi\w*|fin(?:n|gr|d)er|omröstning\w*|votering\w*|upprop|går vidare|går över|"
@@ -32,10 +33,13 @@ _VERB = r"(?:yrka[rd]?e?|yrker|jurkar|irkar|gyrkar|ykar|yrkat)"
 _MOTION = re.compile(rf"\b{_VERB}\b")
 _FIRST_PERSON_MOTION = re.compile(rf"\b(?:jag|vi)\s+(?:\w+\s+)?{_VERB}\b\s*(.*)")
 _THIRD_PERSON_MOTION = re.compile(r"\b(?:yrkar|har yrkat|yrkade)\b\s*(.*)")
+# "Jag instämmer i Anna Bergs yrkande": a motion in support of another's.
+_SECONDS = re.compile(r"\b(?:jag|vi)\s+(?:\w+\s+)?instämmer\s+(?:i|med)\s+(.*)")
 # The chair lists the proposals: "Vi har tre förslag, arbetsutskottets förslag, Peter Strands yrkande om återremiss …"
 _SUMMARY = re.compile(r"\bvi har\b|yrk|cyrk|\bf[äe]rslag")
 _MOTIVATION = re.compile(r"\b(?:med motiveringen(?: att)?|motiveringen är(?: att)?|eftersom|för att|då)\s+(.*)")
-_PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)")
+_PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)"
+                          r"|\bställer\s+(?:jag\s+)?(?:först\s+|sedan\s+|därefter\s+|nu\s+)?(?!pr[oe]-?\s?positi)(.*?\s+mot\s+.*)")  # "ställer bifall mot avslag"
 _FINDER = r"\bfin(?:n|gr|d)er\b"  # Whisper: "fingrer"
 _FINDS = re.compile(_FINDER + r"\s+(?:jag\s+)?(?:att\s+)?(.*)")
 _BALLOT = re.compile(r"\b(?:omröstning\w*|votering\w*|röstning\w*)\b")
@@ -211,6 +215,9 @@ class _Capture:
     def motion(self, s: Sentence, first_person: bool) -> None:
         m = _FIRST_PERSON_MOTION.search(s.norm) if first_person else None
         who = self.speaker(s) if m else None
+        seconds = _SECONDS.search(s.norm) if m is None and first_person else None
+        if seconds and re.search(r"yrkande|förslag", seconds.group(1)):
+            m, who = seconds, self.speaker(s)
         if m is None:
             m = _THIRD_PERSON_MOTION.search(s.norm)
             named = self.named(s, before=len(words(s.norm[:m.start()])) + 1) if m else None
@@ -220,6 +227,8 @@ class _Capture:
         text = _tidy(m.group(1))
         if not text:
             return
+        if m.re is _SECONDS:
+            text = f"bifall till {text}"
         kind = motion_kind(text)
         motivation = ""
         if kind == "återremiss":
@@ -267,7 +276,7 @@ class _Capture:
         m = _PROPOSITION.search(s.norm)
         found = _FINDS.search(s.norm)
         if m:
-            put = re.split(r"\s+och\s+" + _FINDER + "|" + _FINDER, m.group(1))[0]
+            put = re.split(r"\s+och\s+" + _FINDER + "|" + _FINDER, m.group(1) or m.group(2))[0]
             proposals = [_tidy(p) for p in re.split(r"\s+mot\s+|\s+eller\s+|,\s*|\s+och\s+(?:därefter\s+)?(?:på\s+)?", put)
                          if _tidy(p)]
             self.record.propositions.append(Proposition(proposals=proposals, finding=_tidy(found.group(1)) if found else "",
@@ -490,9 +499,11 @@ def decisions(arende: Arende, record: ParagraphRecord, sents: list[Sentence],
     for s in reversed(sents):  # the last word on it: a vote may overturn what the chair first found
         if _MOTION.search(s.norm) or re.search(r"\bröstar\b", s.norm):
             continue  # a motion or the voting question names the proposal without deciding it
-        if _REMIT.search(s.norm) and re.search(_FINDER + r"|\bbeslu", s.norm) and not _DECIDE_TODAY.search(s.norm):
-            remit = next((m for m in record.motions if m.kind == "återremiss"), None)
-            clause = "att återremittera ärendet" + (f" {remit.motivation}" if remit and remit.motivation else "")
+        remit = _REMIT.search(s.norm)
+        refused = remit and re.search(r"\bavsl\w*\s+(?:\w+\s+){0,3}$|\b(?:inte|ej)\s+(?:ska\s+)?$", s.norm[:remit.start()])
+        if remit and not refused and re.search(_FINDER + r"|\bbeslu", s.norm) and not _DECIDE_TODAY.search(s.norm):
+            motion = next((m for m in record.motions if m.kind == "återremiss"), None)
+            clause = "att återremittera ärendet" + (f" {motion.motivation}" if motion and motion.motivation else "")
             return [Decision(text=clause, kind="postponed", evidence=[s.evidence()])], "återremiss", [s.evidence()]
         found = re.split(_FINDER, s.norm, maxsplit=1)[-1] if _PROPOSITION.search(s.norm) else s.norm  # put ≠ decided
         if arende.proposal and _PROPOSAL.search(found):
