@@ -248,3 +248,10 @@ def test_a_refused_remit_is_no_remit():
     assert item.political.decision_source == "proposal" and [d.text for d in item.decisions] == ["att avslå motionen"]
     only_refusal = capture(REMIT[:2] + ["Jag finner att kommunstyrelsen har avslagit yrkandet om återremiss."], number=2)
     assert only_refusal.political.decision_source != "återremiss"
+
+
+def test_the_word_proposition_wins_over_a_plain_put():
+    lines = ["Därefter ställer jag pro-position på arbetsutskottets förslag mot bifall till motionen och finner att "
+             "kommunstyrelsen bifaller arbetsutskottets förslag."]
+    (prop,) = capture(lines, number=2).political.propositions
+    assert prop.proposals == ["arbetsutskottets förslag", "bifall till motionen"]

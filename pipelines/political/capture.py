@@ -38,8 +38,8 @@ _SECONDS = re.compile(r"\b(?:jag|vi)\s+(?:\w+\s+)?instämmer\s+(?:i|med)\s+(.*)"
 # The chair lists the proposals: "Vi har tre förslag, arbetsutskottets förslag, Peter Strands yrkande om återremiss …"
 _SUMMARY = re.compile(r"\bvi har\b|yrk|cyrk|\bf[äe]rslag")
 _MOTIVATION = re.compile(r"\b(?:med motiveringen(?: att)?|motiveringen är(?: att)?|eftersom|för att|då)\s+(.*)")
-_PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)"
-                          r"|\bställer\s+(?:jag\s+)?(?:först\s+|sedan\s+|därefter\s+|nu\s+)?(?!pr[oe]-?\s?positi)(.*?\s+mot\s+.*)")  # "ställer bifall mot avslag"
+_PROPOSITION = re.compile(r"\bpr[oe]-?\s?positi\w*\s+(?:på|om)\s+(.*)")
+_PUTS = re.compile(r"\bställer\s+(?:jag\s+)?(?:först\s+|sedan\s+|därefter\s+|nu\s+)?(.*?\s+mot\s+.*)")  # "ställer bifall mot avslag"
 _FINDER = r"\bfin(?:n|gr|d)er\b"  # Whisper: "fingrer"
 _FINDS = re.compile(_FINDER + r"\s+(?:jag\s+)?(?:att\s+)?(.*)")
 _BALLOT = re.compile(r"\b(?:omröstning\w*|votering\w*|röstning\w*)\b")
@@ -247,7 +247,7 @@ class _Capture:
         its kind ("annat") gets the kind, and a motion Whisper lost is added from the summary."""
         for s in sents:
             if _FIRST_PERSON_MOTION.search(s.norm) or not _SUMMARY.search(s.norm) or _PROPOSITION.search(s.norm) \
-                    or _FINDS.search(s.norm):
+                    or _PUTS.search(s.norm) or _FINDS.search(s.norm):
                 continue  # "Jag yrkar bifall till Anna Bergs avslagsyrkande" is a motion, not a summary
             toks = words(s.norm)
             named = self.index.find_all(s.norm)
@@ -273,10 +273,10 @@ class _Capture:
                                                       evidence=[s.evidence()]))
 
     def proposition(self, s: Sentence) -> None:
-        m = _PROPOSITION.search(s.norm)
+        m = _PROPOSITION.search(s.norm) or _PUTS.search(s.norm)
         found = _FINDS.search(s.norm)
         if m:
-            put = re.split(r"\s+och\s+" + _FINDER + "|" + _FINDER, m.group(1) or m.group(2))[0]
+            put = re.split(r"\s+och\s+" + _FINDER + "|" + _FINDER, m.group(1))[0]
             proposals = [_tidy(p) for p in re.split(r"\s+mot\s+|\s+eller\s+|,\s*|\s+och\s+(?:därefter\s+)?(?:på\s+)?", put)
                          if _tidy(p)]
             self.record.propositions.append(Proposition(proposals=proposals, finding=_tidy(found.group(1)) if found else "",
@@ -505,7 +505,8 @@ def decisions(arende: Arende, record: ParagraphRecord, sents: list[Sentence],
             motion = next((m for m in record.motions if m.kind == "återremiss"), None)
             clause = "att återremittera ärendet" + (f" {motion.motivation}" if motion and motion.motivation else "")
             return [Decision(text=clause, kind="postponed", evidence=[s.evidence()])], "återremiss", [s.evidence()]
-        found = re.split(_FINDER, s.norm, maxsplit=1)[-1] if _PROPOSITION.search(s.norm) else s.norm  # put ≠ decided
+        puts = _PROPOSITION.search(s.norm) or _PUTS.search(s.norm)
+        found = re.split(_FINDER, s.norm, maxsplit=1)[-1] if puts else s.norm  # what was put is not what was decided
         if arende.proposal and _PROPOSAL.search(found):
             ev = s.evidence()
             clauses = [Decision(text=c, kind=classify(c), evidence=[ev]) for c in arende.proposal]

@@ -298,8 +298,10 @@ class _Writer(NumberedWriter):
 
     def proposition(self, prop: Proposition) -> None:
         put = prop.proposals
-        if any(re.search(r"återremi", x) for x in put):
+        if any(re.search(r"återremi", x) for x in put) and any(re.search(r"avgöras", x) for x in put):
             what = "om ärendet ska avgöras i dag eller återremitteras"
+        elif put and put[0].startswith("om "):  # "om ärendet ska avgöras i dag eller …" as the chair said it
+            what = " eller ".join(put)
         elif len(put) > 1:
             what = "på " + " mot ".join(put)
         else:
