@@ -165,6 +165,19 @@ def has_bullet_numbering(document: Document, style_name: str) -> bool:
     return False
 
 
+def save_docx(document: Document, out: Path) -> Path:
+    """Save atomically: a failed write never leaves a half-written .docx where the old one was."""
+    tmp = out.with_name(out.name + ".part")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        document.save(str(tmp))
+        tmp.replace(out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
+        raise InputError(f"{out}: kan inte skriva Word-filen ({e.strerror or e}) – cannot write the .docx file") from None
+    return out
+
+
 # ---------------------------------------------------------------------------------------------
 # fields, tables
 

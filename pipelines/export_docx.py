@@ -26,7 +26,8 @@ from docx.enum.text import WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 from pydantic import ValidationError
 
-from .docx_base import borderless, clean, draft_banner, has_bullet_numbering, open_base, page_footer, paragraph_style
+from .docx_base import (borderless, clean, draft_banner, has_bullet_numbering, open_base, page_footer,
+                        paragraph_style, save_docx)
 from .docx_pdf import pdf_from_docx  # noqa: F401  (re-exported: tests and the service import it from here)
 from .errors import InputError
 from .models import REJECTED, REVIEWED, SUGGESTED, Decision, ItemDraft, Protocol
@@ -114,16 +115,7 @@ def export_docx(protocol: Protocol, out: Path, *, template: Path | None = None, 
         writer.certification()
     page_footer(document, house)
     _properties(document, protocol, item)
-    out = Path(out)
-    tmp = out.with_name(out.name + ".part")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        document.save(str(tmp))  # never leave a half-written .docx where the old one was
-        tmp.replace(out)
-    except OSError as e:
-        tmp.unlink(missing_ok=True) if tmp.parent.is_dir() else None
-        raise InputError(f"{out}: kan inte skriva Word-filen ({e.strerror or e}) – cannot write the .docx file") from None
-    return out
+    return save_docx(document, Path(out))
 
 
 def _properties(document: Document, protocol: Protocol, item: int | None) -> None:

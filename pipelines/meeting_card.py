@@ -26,6 +26,10 @@ def meeting_from_dict(data: object, source: str = "mötet") -> Meeting:
     if not isinstance(data, dict):
         raise InputError(f"{source}: mötets kort måste vara en YAML-mappning (title, date, agenda …) – the meeting card must be a mapping")
     try:
+        if "body" in data:  # a political body's card: members and ärenden (pipelines/political/card.py)
+            from .political.meeting import political_meeting
+
+            return political_meeting(data, source)
         return Meeting.model_validate(data)
     except ValidationError as e:
         raise InputError(f"{source}: ogiltigt mötes­kort – invalid meeting card:\n{_describe(e)}") from None
@@ -45,6 +49,9 @@ def load_meeting(path: str | Path, agenda_file: str | Path | None = None, requir
         raise InputError(f"{path}: felaktig YAML – invalid YAML: {e}") from None
     meeting = meeting_from_dict(data, str(path))
     if agenda_file is not None:
+        if meeting.political is not None:
+            raise InputError(f"{path}: ett politiskt organs kort har sina ärenden under 'arenden'; --agenda kan inte "
+                             "ersätta dem – a political card lists its matters under 'arenden'")
         meeting = meeting.model_copy(update={"agenda": load_agenda(agenda_file)})
     if require_agenda and not meeting.agenda:
         raise InputError(f"{path}: dagordningen är tom – the agenda is empty (lägg till 'agenda:' eller använd --agenda FIL)")

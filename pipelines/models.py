@@ -67,6 +67,8 @@ class Meeting(BaseModel):
     attendees: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     absent: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     agenda: list[Annotated[str, Field(max_length=TITLE_LENGTH)]] = Field(default_factory=list, max_length=AGENDA_ITEMS)
+    # A political body's card (members, ärenden): the protocol is written in the §-layout.
+    political: PoliticalCard | None = None
 
     @field_validator("agenda")
     @classmethod
@@ -167,6 +169,7 @@ class ItemDraft(BaseModel):
     needs_review: bool = False
     flags: list[str] = Field(default_factory=list)
     drafter: str = ""
+    political: ParagraphRecord | None = None  # yrkanden, omröstning, reservation … of a political body's §
 
 
 class Protocol(BaseModel):
@@ -180,3 +183,12 @@ class Protocol(BaseModel):
             if item.number == number:
                 return item
         raise KeyError(number)
+
+
+# The political records use Evidence above; imported last so each module reads top-down.
+from .political.card import PoliticalCard  # noqa: E402
+from .political.records import ParagraphRecord  # noqa: E402
+
+Meeting.model_rebuild()
+ItemDraft.model_rebuild()
+Protocol.model_rebuild()

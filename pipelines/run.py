@@ -133,15 +133,28 @@ def run_pipeline(
         drafting(0.0)  # the stage shows when it starts, not when the first item is done
         protocol = draft_protocol(meeting, transcript, segmentation, options.draft, out_dir / DRAFTS / d_key,
                                   progress=drafting)
+        if meeting.political is not None:  # yrkanden, omröstning, jäv … per § (pipelines/political/capture.py)
+            from .political.capture import capture_protocol
+
+            protocol = capture_protocol(protocol, transcript, segmentation)
         write_json(out_dir / PROTOCOL, protocol)
         stages.done("draft", d_key)
 
     # 4. Word document (cheap; always rewritten from the protocol)
     if options.export_docx:
-        from .export_docx import export_docx
-
-        export_docx(protocol, out_dir / DOCX)
+        export_for(protocol)(protocol, out_dir / DOCX)
     return protocol
+
+
+def export_for(protocol: Protocol):
+    """The Word exporter for the protocol: the §-layout for a political body, else the numbered layout."""
+    if protocol.meeting.political is not None:
+        from .political.export import export_political_docx
+
+        return export_political_docx
+    from .export_docx import export_docx
+
+    return export_docx
 
 
 def draft_protocol(meeting, transcript, segmentation, options: DraftOptions, drafts_dir: Path,

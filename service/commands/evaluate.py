@@ -41,6 +41,12 @@ def register(app: typer.Typer) -> None:
         result = evaluate(drafted, reference, times)
         typer.echo(render_table(result))
         data = result.model_dump(mode="json")
+        from eval.political import political_scores, render
+
+        political = political_scores(draft, archived)  # yrkanden, omröstning … of a political body
+        if political is not None:
+            typer.echo("\n" + render(political))
+            data["political"] = political.model_dump(mode="json")
         if final is not None:
             rate = post_edit_rate(protocol_text(drafted), protocol_text(parse_protocol(final)))
             data["post_edit_rate"] = rate
@@ -51,7 +57,12 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"\nJSON: {json_out}")
         if html_out:
             html_out.parent.mkdir(parents=True, exist_ok=True)
-            html_out.write_text(render_html(result), encoding="utf-8")
+            page = render_html(result)
+            if political is not None:  # the political table after the general report
+                from html import escape
+
+                page = page.replace("</body>", f"<h2>Politiskt organ</h2><pre>{escape(render(political))}</pre></body>", 1)
+            html_out.write_text(page, encoding="utf-8")
             typer.echo(f"HTML: {html_out}")
 
 

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         pdf: bool = typer.Option(False, "--pdf", help="Gör också en PDF (kräver LibreOffice)."),
     ) -> None:
         """Skriv protokollet som Word-dokument i protokollets layout."""
-        from pipelines.export_docx import export_docx, load_protocol, pdf_from_docx
+        from pipelines.export_docx import load_protocol, pdf_from_docx
+        from pipelines.run import export_for
 
         if out is None:
             suffix = f"-utdrag-punkt-{item}" if item is not None else ""
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"{out}: utfilen ska sluta på .docx – the output file must end in .docx")
         protocol = load_protocol(protocol_json)
         mode = "approved" if approved_only else "draft"
-        written = export_docx(protocol, out, template=template, comments=comments, mode=mode, item=item)
+        written = export_for(protocol)(protocol, out, template=template, comments=comments, mode=mode, item=item)
         typer.echo(f"Skrev {written}" + (f" (utdrag, punkt {item})" if item is not None else "")
                    + (" – endast godkända beslut" if approved_only else " – utkast med granskningsmarkeringar"))
         if approved_only and not any(d.status in REVIEWED for i in protocol.items for d in i.decisions):
