@@ -36,6 +36,7 @@ _ITEM_REF = re.compile(
 # "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
 # just after it, the word "punkt" lost.
 _NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(\d{1,3})\b")
+_GLUED = re.compile(r"\bpunkt(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 # "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
 _WITHDRAWN = re.compile(
@@ -74,6 +75,12 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         if n is not None:
             number, offset = n, m.start()
             break
+    if number is None:  # "punktio", "punktsju": the number glued to "punkt", its first letter shared
+        for m in _GLUED.finditer(norm):
+            n = heard_number(m.group(1)) or heard_number("t" + m.group(1))
+            if n is not None:
+                number, offset = n, m.start()
+                break
     if number is None and following and _DANGLING.search(norm):
         first = words(following)[:1]
         number = heard_number(first[0]) if first else None

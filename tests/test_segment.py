@@ -175,3 +175,6 @@ def test_item_numbers_whisper_wrote_without_the_word_punkt():
     assert find_cue("Vi går vidare till 07 som jag mött ett avslutande.").number == 7
     assert find_cue("Då går vi vidare till budget 5, med ett sapsliten bit.").number == 5
     assert find_cue("Budgeten för 2027 är i balans.") is None
+    assert find_cue("Vi går vidare till punktio, revisionen.").number == 10
+    assert find_cue("Nästa är punktsju, bredbandet.").number == 7
+    assert find_cue("Det är en utgångspunkt för arbetet.") is None
