@@ -17,7 +17,7 @@ import docx
 from pydantic import BaseModel
 from rapidfuzz import fuzz
 
-from pipelines.export_docx import export_docx
+from pipelines.run import export_for
 from pipelines.models import REJECTED, SUGGESTED, Protocol
 
 from .errors import Conflict
@@ -103,7 +103,7 @@ def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: d
                        f"bara godkända beslut – {pending} decisions are not reviewed yet")
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="export-") as tmp:
-        path = export_docx(clean, Path(tmp) / "protokoll.docx", mode=mode)
+        path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode)
         document = docx.Document(str(path))
     props = document.core_properties
     props.comments = kept_stats(original, protocol).sentence()

@@ -133,3 +133,14 @@ def test_comments_carry_the_evidence_of_motions_votes_and_decisions(protocol, tm
     comments = zipfile.ZipFile(out).read("word/comments.xml").decode()
     assert "[00:00:30–00:00:38] Jag yrka avslag på arbetsutskottets förslag." in comments  # Anna's avslag
     assert "Kommunstyrelsen har alltså beslutat enligt arbetsutskottets förslag." in comments  # the decision's moment
+
+
+def test_the_review_service_exports_a_political_body_in_the_paragraph_layout(protocol, tmp_path):
+    import datetime as dt
+    import io
+
+    from service.exports import docx_bytes
+
+    data = docx_bytes(protocol, protocol, tmp_path, dt.datetime(2026, 5, 4, 12, 0), mode="draft")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    assert "§ 112 Investering i ny förskola" in paragraphs
