@@ -13,10 +13,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipelines.documents import load_protocol, parse_protocol
 from pipelines.errors import InputError
 from pipelines.models import Protocol
 
-from .parse import load_protocol_json, parse_protocol
 from .score import EvalResult, evaluate
 
 AUDIO = (".flac", ".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4")
@@ -159,7 +159,7 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                     path = find_draft(drafts, backend, case)
                     if path is None:
                         raise InputError(f"inget utkast för {case.name} i {drafts / backend} – no draft found")
-                    draft = load_protocol_json(path)
+                    draft = load_protocol(path)
                 else:
                     draft = _draft(case, backend, Path(out_dir or "out/suite"))
                 suite.results[backend][case.name] = score_case(draft, case)

@@ -138,7 +138,7 @@ def run_pipeline(
 
     # 4. Word document (cheap; always rewritten from the protocol)
     if options.export_docx:
-        from .export_docx import export_docx
+        from .documents.export_docx import export_docx
 
         export_docx(protocol, out_dir / DOCX)
     return protocol

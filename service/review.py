@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pipelines.export_docx import export_docx
+from pipelines.documents.export_docx import export_docx
 from pipelines.models import Protocol
 
 from .db import AuditRow, MeetingRow, utcnow

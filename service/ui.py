@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipelines import dates
 from pipelines.models import Protocol
 
 from . import auth, review
@@ -31,10 +32,7 @@ DECISION_LABELS = {"suggested": "Förslag", "accepted": "Godtaget", "edited": "R
 
 
 def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    return "–" if seconds is None else dates.clock(seconds)
 
 
 env.filters["clock"] = clock

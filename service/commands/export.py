@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
         pdf: bool = typer.Option(False, "--pdf", help="Gör också en PDF (kräver LibreOffice)."),
     ) -> None:
         """Skriv protokollet som Word-dokument i protokollets layout."""
-        from pipelines.export_docx import export_docx, load_protocol, pdf_from_docx
+        from pipelines.documents import load_protocol
+        from pipelines.documents.docx_pdf import pdf_from_docx
+        from pipelines.documents.export_docx import export_docx
 
         if out is None:
             suffix = f"-utdrag-punkt-{item}" if item is not None else ""

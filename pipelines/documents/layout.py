@@ -1,5 +1,4 @@
-"""Parse an archived protocol (text from a PDF, a .docx or a .pdf) into the same Protocol model the
-drafter produces, so drafts can be scored against what the secretary actually wrote.
+"""Protocol text -> Protocol: the layout of an archived protocol, read from its lines.
 
 Two layouts are understood:
 - the "numbered" layout of the reference (`Protokoll nr 9 2025`, `Närvarande:`, `1. Title`,
@@ -7,8 +6,8 @@ Two layouts are understood:
 - the common kommunstyrelse layout (`Plats och tid`, `Beslutande`, `Övriga`, `Utses att justera`,
   `§ 80 Title`, `Beslut` + clauses).
 
-Everything works on plain lines; .docx and .pdf are first turned into lines the way a PDF text
-extraction would give them, so one parser serves all three formats.
+Everything works on plain lines as a PDF text extraction gives them; `reader` turns .docx and .pdf
+files into such lines, so one parser serves all formats.
 """
 
 from __future__ import annotations
@@ -19,9 +18,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.decisions import classify
-from pipelines.errors import InputError
-from pipelines.models import Decision, ItemDraft, Meeting, Person, Protocol
+from ..dates import MONTHS, month_number
+from ..decisions import classify
+from ..errors import InputError
+from ..models import Decision, ItemDraft, Meeting, Person, Protocol
 
 BULLET = "\u2022"
 # Bullets survive PDF extraction as private-use glyphs (Symbol font U+F0B7 …) or as real bullets.
@@ -31,8 +31,6 @@ _PARAGRAPH = re.compile(r"^\s*§\s*(\d{1,4})\b\s*(.*?)\s*$")
 # "…framöver.  3. Ansökan om …": an item heading glued to the end of the previous line.
 _GLUED_ITEM = re.compile(r"^(.*\S)\s{2,}(\d{1,3}\.\s+[A-ZÅÄÖ\"”].*)$")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-MONTHS = {m: i for i, m in enumerate(
-    "januari februari mars april maj juni juli augusti september oktober november december".split(), 1)}
 _SV_DATE = re.compile(r"\b(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})\b", re.I)
 _TIME = re.compile(r"(?:\bkl(?:ockan)?\.?\s*)?(\d{1,2}[.:]\d{2}\s*[-–]\s*\d{1,2}[.:]\d{2})")
 _EMAIL = re.compile(r"\b([\w.+-]+)@[\w-]+(?:\.[\w-]+)+\b")
@@ -53,7 +51,7 @@ HEADER_LABELS: list[tuple[str, str]] = sorted([
     ("Justeringens plats och tid", "other"), ("Justeringens tid och plats", "other"), ("Paragrafer", "other"),
     ("Underskrifter", "signatures"), ("Ordförande", "other"), ("Justerande", "other"),
 ], key=lambda lv: -len(lv[0]))
-_HEADER_LABEL = re.compile(
+HEADER_LINE = re.compile(
     r"^\s*(" + "|".join(re.escape(label) for label, _ in HEADER_LABELS) + r")\b\s*:?\s*(.*)$", re.I)
 
 # Item-body labels.
@@ -71,143 +69,6 @@ _END = re.compile(r"^\s*(?:Underskriftssida|Vid protokollet|Underskrifter)\b", r
 # Page furniture repeated on every page of a kommunstyrelse PDF.
 _PAGE_NOISE = re.compile(r"^\s*(?:Justerandes sign\w*|Utdragsbestyrkande|Sida\s+\d+(?:\s+av\s+\d+)?|\d+\s*\(\d+\)|\d+\s*/\s*\d+)\s*$", re.I)
 _GENERIC_TITLE = re.compile(r"^\s*(?:Sammanträdesprotokoll|Mötesprotokoll|Protokoll|Minnesanteckningar)\s*$", re.I)
-
-
-# ---------------------------------------------------------------------------------------------
-# entry points
-
-
-def parse_protocol(path: Path | str) -> Protocol:
-    """Parse an archived protocol file (.txt, .md, .docx, .pdf; .json = a saved Protocol)."""
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: filen finns inte – file not found")
-    suffix = path.suffix.lower()
-    if suffix in (".txt", ".md", ".text"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="cp1252")  # older Windows exports
-        return parse_text(text, source=str(path))
-    if suffix == ".docx":
-        return parse_lines(docx_lines(path), source=str(path))
-    if suffix == ".pdf":
-        return parse_text(pdf_text(path), source=str(path))
-    if suffix == ".json":
-        return load_protocol_json(path)
-    raise InputError(f"{path}: okänt filformat '{suffix}' (använd .txt, .docx eller .pdf) – unsupported file type")
-
-
-def parse_text(text: str, source: str = "protokollet") -> Protocol:
-    """Parse protocol text laid out as a PDF text extraction gives it."""
-    return parse_lines(text.splitlines(), source=source)
-
-
-def load_protocol_json(path: Path) -> Protocol:
-    from pydantic import ValidationError
-
-    try:
-        return Protocol.model_validate_json(path.read_text(encoding="utf-8"))
-    except ValidationError as e:
-        raise InputError(f"{path}: inte ett sparat protokoll (protocol.json) – not a Protocol JSON: "
-                         f"{e.errors()[0]['msg']}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: inte UTF-8-text – not UTF-8 text") from None
-
-
-# ---------------------------------------------------------------------------------------------
-# file formats -> lines
-
-
-def docx_lines(path: Path) -> list[str]:
-    """Paragraphs and table cells of a Word file in reading order, one line each; bullets marked."""
-    import zipfile
-
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    try:
-        document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as e:
-        raise InputError(f"{path}: kan inte läsa Word-filen – cannot read the .docx file ({type(e).__name__})") from None
-    bullet_nums = _bullet_num_ids(document)
-    lines: list[str] = []
-
-    def para_lines(p) -> list[str]:
-        text = p.text.replace("\t", "  ")
-        out = text.split("\n")
-        style = (p.style.name if p.style is not None else "") or ""
-        num_pr = p._p.pPr.numPr if p._p.pPr is not None else None
-        is_bullet = "bullet" in style.lower() or (
-            num_pr is not None and num_pr.numId is not None and num_pr.numId.val in bullet_nums)
-        if is_bullet and out and out[0].strip():
-            out[0] = f"{BULLET} {out[0].lstrip()}"
-        return out + [""]  # a paragraph ends like a blank line in extracted text
-
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.extend(para_lines(Paragraph(child, document)))
-        elif tag == "tbl":
-            for row in Table(child, document).rows:
-                cells, seen = [], set()
-                for cell in row.cells:  # merged cells repeat; keep each once
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
-                        cells.append([t for p in cell.paragraphs for t in para_lines(p) if t.strip()])
-                # A two-column "Label | value" row (kommunstyrelse header) reads as one line.
-                if len(cells) == 2 and len(cells[0]) == 1 and _HEADER_LABEL.match(cells[0][0]) \
-                        and _HEADER_LABEL.match(cells[0][0]).group(2) == "":
-                    value = cells[1] or [""]
-                    lines.append(f"{cells[0][0]}  {value[0]}")
-                    lines.extend(value[1:])
-                else:
-                    for cell in cells:
-                        lines.extend(cell)
-                lines.append("")
-    return lines
-
-
-def _bullet_num_ids(document) -> set[int]:
-    """numIds whose first level is a bullet list (Word keeps list formatting in numbering.xml)."""
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError, AttributeError):
-        return set()
-    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
-    w = "{%s}" % ns["w"]
-    bullet_abstract = set()
-    for abstract in numbering.findall("w:abstractNum", ns):
-        fmt = abstract.find("w:lvl/w:numFmt", ns)
-        if fmt is not None and fmt.get(w + "val") == "bullet":
-            bullet_abstract.add(abstract.get(w + "abstractNumId"))
-    ids = set()
-    for num in numbering.findall("w:num", ns):
-        ref = num.find("w:abstractNumId", ns)
-        if ref is not None and ref.get(w + "val") in bullet_abstract:
-            ids.add(int(num.get(w + "numId")))
-    return ids
-
-
-def pdf_text(path: Path) -> str:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-
-    try:
-        with pdfplumber.open(str(path)) as pdf:
-            pages = [page.extract_text() or "" for page in pdf.pages]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
-        raise InputError(f"{path}: kan inte läsa PDF-filen – cannot read the PDF ({type(e).__name__})") from None
-    except Exception as e:  # pdfminer raises assorted errors on broken or encrypted files
-        if type(e).__name__ in ("PDFPasswordIncorrect", "PDFEncryptionError", "PdfminerException"):
-            raise InputError(f"{path}: PDF-filen är skyddad eller trasig – the PDF is encrypted or broken") from None
-        raise
-    text = "\n\n".join(pages)
-    if not text.strip():
-        raise InputError(f"{path}: PDF-filen innehåller ingen text (inskannad?) – the PDF has no text layer (scanned?)")
-    return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,6 +92,11 @@ def _clean(line: str) -> str:
 
 def _ws(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def parse_text(text: str, source: str = "protokollet") -> Protocol:
+    """Parse protocol text laid out as a PDF text extraction gives it."""
+    return parse_lines(text.splitlines(), source=source)
 
 
 def parse_lines(raw_lines: list[str], source: str = "protokollet") -> Protocol:
@@ -395,7 +261,7 @@ def _header_cells(lines: list[str]) -> list[str]:
             continue
         for cell in re.split(r"\s{3,}|\t", raw.strip()):
             if cells and re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]+", cells[-1]) and re.match(r"^[a-zåäö]", cell) \
-                    and _HEADER_LABEL.match(f"{cells[-1]} {cell}"):
+                    and HEADER_LINE.match(f"{cells[-1]} {cell}"):
                 cells[-1] = f"{cells[-1]} {cell}"
             else:
                 cells.append(cell)
@@ -427,7 +293,7 @@ def _parse_header(lines: list[str], source: str) -> Meeting:
             continue
         if _PAGE_NOISE.match(line):
             continue
-        m = _HEADER_LABEL.match(line)
+        m = HEADER_LINE.match(line)
         if m and m.group(1).lower() in ("tid", "plats") and not re.match(r"\s*:|\s{2,}|\s*$", line[m.end(1):]):
             m = None  # "Plats för …" is prose; a bare label needs a colon or a column gap
         if m:
@@ -502,7 +368,7 @@ def _date(date_values: list[str], timeplace: str, everything: list[str]) -> dt.d
                 continue
         if m := _SV_DATE.search(text):
             try:
-                return dt.date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+                return dt.date(int(m.group(3)), month_number(m.group(2)), int(m.group(1)))
             except ValueError:
                 continue
     return None
