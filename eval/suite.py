@@ -171,7 +171,8 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
 
 def _draft(case: Case, backend: str, out_dir: Path) -> Protocol:
     from pipelines.meeting_card import load_meeting
-    from pipelines.run import PROTOCOL, DraftOptions, PipelineOptions, run_pipeline
+    from pipelines.drafting import DraftOptions
+    from pipelines.run import PROTOCOL, PipelineOptions, run_pipeline
 
     if case.recording is None or case.meeting is None:
         raise InputError(f"{case.folder}: fallet saknar recording.* eller meeting.yaml – case lacks recording or card")

@@ -6,9 +6,10 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from pipelines.chain import LLMDrafter, parse_output
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.drafter import LLMDrafter
+from pipelines.drafting.output import parse_output
 from pipelines.models import Meeting, Segment, Transcript, TranscriptSegment
-from pipelines.draft import DraftOptions
 
 MEETING = Meeting(
     title="Kommunstyrelsens arbetsutskott", date="2026-03-13",

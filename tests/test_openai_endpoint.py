@@ -3,8 +3,8 @@ with the embedded model (no mock)."""
 
 import pytest
 
-from pipelines.chain import LLMDrafter
-from pipelines.draft import DraftOptions
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.drafter import LLMDrafter
 from tests.conftest import free_port
 from tests.test_chain import MEETING, item
 

@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Gör ett utkast till protokoll från en inspelning och mötets kort."""
         from pipelines.run import DOCX, PROTOCOL, TRANSCRIPT, DraftOptions, PipelineOptions, run_pipeline
-        from pipelines.transcribe import TranscribeOptions
+        from pipelines.asr import TranscribeOptions
 
         card = load_meeting(meeting, agenda_file=agenda)
         options = PipelineOptions(

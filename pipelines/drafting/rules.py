@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 
-from .decisions import find_spoken_decisions
-from .models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
-from .segment import find_cue
-from .text import normalize, split_sentences
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from ..decisions import find_spoken_decisions
+from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
+from ..segment import find_cue
+from ..text import normalize, split_sentences
 
 DRAFTER = "regler"
 SUMMARY_WORDS = 60
@@ -76,3 +78,16 @@ def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> It
         flags=flags,
         drafter=DRAFTER,
     )
+
+
+class RuleDrafter:
+    name = DRAFTER
+    concurrency = 1
+
+    def __init__(self, meeting: Meeting):
+        self.meeting = meeting
+        self.runnable: Runnable[dict, ItemDraft] = RunnableLambda(
+            lambda x: draft_item(self.meeting, x["transcript"], x["segment"]))
+
+    def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
+        return draft_item(self.meeting, transcript, segment)

@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict
 
-from .errors import ModelError
+from ..errors import ModelError
 
 log = logging.getLogger("protokoll.llm")
 
@@ -136,7 +136,7 @@ def _load_transformers(model_dir: str, gguf_file: str | None):
 def make_chat_model(options, json_schema: dict | None = None) -> BaseChatModel:
     """The chat model the options name; the embedded Qwen GGUF when nothing is named."""
     if options.backend == "llama-cpp":
-        from .weights import qwen_gguf
+        from ..weights import qwen_gguf
 
         path = options.model or str(qwen_gguf())
         return LlamaCppChat(model_path=path, threads=options.threads, temperature=options.temperature,

@@ -22,8 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .models import TranscriptSegment
-from .text import content_stems
+from ..models import TranscriptSegment
+from ..text import content_stems
 
 HEAD, TAIL = 2, 4  # the chair's opening and summing-up of an item
 
