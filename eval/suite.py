@@ -13,13 +13,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipelines.audio_formats import AUDIO_SUFFIXES
 from pipelines.documents import load_protocol, parse_protocol
 from pipelines.errors import InputError
 from pipelines.models import Protocol
 
 from .score import EvalResult, evaluate
-
-AUDIO = (".flac", ".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4")
 
 
 class Case(BaseModel):
@@ -58,7 +57,7 @@ def discover_cases(root: Path) -> list[Case]:
         archived = next((folder / f"protokoll{s}" for s in (".txt", ".docx", ".pdf") if (folder / f"protokoll{s}").exists()), None)
         if archived is None:
             continue  # not a case
-        recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO), None)
+        recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO_SUFFIXES), None)
         meeting = next((folder / n for n in ("meeting.yaml", "meeting.yml") if (folder / n).exists()), None)
         truth = folder / "truth.json"
         cases.append(Case(name=folder.name, folder=folder, recording=recording, meeting=meeting,

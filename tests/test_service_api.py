@@ -12,7 +12,6 @@ import json
 import math
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.common import free_port
 from pipelines.errors import AudioError
 from pipelines.models import Decision, Evidence, ItemDraft, Meeting, Protocol, Transcript, TranscriptSegment
 
@@ -94,12 +94,6 @@ def redraft_item(protocol: Protocol, transcript_text: str, number: int, options=
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def make_audio(path: Path, seconds: float = 2.0) -> Path:
     """A real (tiny) FLAC file: a tone, encoded with PyAV."""

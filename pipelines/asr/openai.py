@@ -49,7 +49,7 @@ class OpenAIWhisper:
         import whisper.tokenizer
 
         self.options = options
-        # torch's default is every core; on a shared machine that thrashes (RTF 1.9-3.5 measured), so be explicit.
+        # torch's default is every core; on a shared machine that thrashes, so be explicit.
         torch.set_num_threads(options.threads)
         self.model = _load(str(model_dir))
         self.tokenizer = whisper.tokenizer.get_tokenizer(

@@ -12,13 +12,14 @@ examples (prompt.py), the output schema and its repair (output.py), and groundin
 
 from __future__ import annotations
 
-from typing import Protocol
-
-from langchain_core.runnables import Runnable
+from typing import TYPE_CHECKING, Protocol
 
 from ..models import ItemDraft, Meeting, Segment, Transcript
 from .options import DraftOptions
 from .rules import RuleDrafter
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
 
 
 class Drafter(Protocol):

@@ -49,13 +49,12 @@ class LlamaCppChat(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
     # System prompt and demonstrations take ~1.8k tokens and the answer up to max_tokens; the drafter fills
-    # the rest with transcript (LLMDrafter.call_tokens: ~5.7k at 8192). 4096 held too little of a long
-    # item. KV cache at 8192: ~230 MB.
+    # the rest with transcript (LLMDrafter.call_tokens). KV cache at 8192: ~230 MB.
     n_ctx: int = 8192
     threads: int = 2
     temperature: float = 0.1
-    # The 1.5B model looped on one sentence until the length limit in 3 of 8 long items (bench e2e);
-    # llama.cpp's usual 1.1 over the last 64 tokens. The grammar keeps the JSON structure whole.
+    # A small model can loop on one sentence until the length limit: llama.cpp's usual 1.1 over the last
+    # 64 tokens. The grammar keeps the JSON structure whole.
     repeat_penalty: float = 1.1
     max_tokens: int = 400
     json_schema: dict | None = None
