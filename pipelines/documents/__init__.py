@@ -5,7 +5,8 @@ and writing a Protocol as Word (and PDF).
     from pipelines.documents.export_docx import export_docx
 """
 
-from .layout import parse_lines, parse_people, parse_text
+from .header import parse_people
+from .layout import parse_lines, parse_text
 from .reader import ARCHIVE_SUFFIXES, parse_protocol
 from .saved import load_protocol
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..models import Protocol
-from .layout import BULLET, HEADER_LINE, parse_lines, parse_text
+from .header import HEADER_LINE
+from .layout import BULLET, parse_lines, parse_text
 from .saved import load_protocol
 
 ARCHIVE_SUFFIXES = (".txt", ".docx", ".pdf")  # what a folder of earlier protocols may hold
