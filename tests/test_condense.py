@@ -1,4 +1,4 @@
-"""Long items: what the language model reads (pipelines/condense.py) and map-reduce over it."""
+"""Long items: what the language model reads (pipelines/drafting/condense.py) and map-reduce over it."""
 
 import json
 import math

@@ -37,11 +37,13 @@ class FasterWhisper:
         return len(self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
 
     def transcribe(self, pcm: np.ndarray, prompt: str | None) -> Iterator[TranscriptSegment]:
-        o, d = self.options, self.options.decoding
-        every_chunk = d.vocabulary_every_chunk
-        segments, _ = self.model.transcribe(pcm, **decode_kwargs(o), vad_filter=False,  # VAD ran once, in transcribe.py
-                                            hotwords=prompt if every_chunk else None,
-                                            initial_prompt=None if every_chunk else prompt)
+        every_chunk = self.options.decoding.vocabulary_every_chunk
+        segments, _ = self.model.transcribe(
+            pcm, **decode_kwargs(self.options),
+            hotwords=prompt if every_chunk else None,  # hotwords prime every 30-s chunk, the first included
+            initial_prompt=None if every_chunk else prompt,
+            vad_filter=False,  # VAD ran once, in transcribe.py, the same for both backends
+        )
         for s in segments:
             words = [Word(start=w.start, end=w.end, text=w.word, probability=w.probability) for w in s.words or []]
             yield TranscriptSegment(id=0, start=s.start, end=s.end, text=s.text, words=words,
