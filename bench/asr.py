@@ -7,7 +7,9 @@ import re
 import time
 from pathlib import Path
 
-from .common import isolated, machine, table, write_json
+from pipelines.files import write_json
+
+from .common import isolated, machine, table
 
 CONFIGS = [  # (name, backend, compute_type, beam)
     ("faster-whisper-int8-greedy", "faster-whisper", "int8", 1),
@@ -31,7 +33,7 @@ def reference_text(path: Path) -> str:
 
 
 def _transcribe(audio: str, backend: str, compute_type: str, beam: int, threads: int) -> dict:
-    from pipelines.transcribe import TranscribeOptions, transcribe
+    from pipelines.asr import TranscribeOptions, transcribe
 
     options = TranscribeOptions(backend=backend, compute_type=compute_type, beam_size=beam, threads=threads, workers=1)
     t0 = time.perf_counter()
@@ -70,5 +72,6 @@ def run(audio: Path, reference: Path | None = None, threads: int = 1, only: list
               "backends": backends}
     rows = [{"backend": k, **v} for k, v in backends.items()]
     print(table(rows, ["backend", "beam", "rtf", "speedup_vs_openai_whisper", "peak_rss_mb", "wer", "error"]))
-    write_json(json_out, result)
+    if json_out:
+        write_json(json_out, result)
     return result

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import platform
@@ -60,9 +59,3 @@ def table(rows: list[dict], columns: list[str]) -> str:
     line = "  ".join(c.ljust(w) for c, w in zip(columns, widths))
     body = ["  ".join(v.ljust(w) for v, w in zip(row, widths)) for row in cells]
     return "\n".join([line, "  ".join("-" * w for w in widths), *body])
-
-
-def write_json(path: Path | None, data: dict) -> None:
-    if path:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False))

@@ -14,7 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .common import isolated, machine, table, write_json
+from pipelines.files import write_json
+
+from .common import isolated, machine, table
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "meeting"
 
@@ -40,9 +42,10 @@ def build_long_meeting(minutes: float, workdir: Path) -> tuple[Path, Path]:
 
 
 def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
+    from pipelines.asr import TranscribeOptions
+    from pipelines.drafting import DraftOptions
     from pipelines.meeting_card import load_meeting
-    from pipelines.run import DraftOptions, PipelineOptions, run_pipeline
-    from pipelines.transcribe import TranscribeOptions
+    from pipelines.run import PipelineOptions, run_pipeline
 
     starts: dict[str, float] = {}  # when each stage first reported, in order
     calls = _collect_llm_calls()
@@ -70,7 +73,7 @@ def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:
 
 
 def _collect_llm_calls() -> list[dict]:
-    """Every in-process LLM call of this run (pipelines.llm logs each with its token counts and time)."""
+    """Every in-process LLM call of this run (drafting/chat_models.py logs each with its token counts and time)."""
     import logging
 
     calls: list[dict] = []
@@ -110,7 +113,7 @@ def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json
             if "total_seconds" in r:
                 r["realtime_ratio"] = round(r["total_seconds"] / (r["audio_minutes"] * 60), 3)
             runs.append(r)
-    from pipelines.draft import DraftOptions
+    from pipelines.drafting import DraftOptions
 
     result = {"machine": machine(), "drafter": drafter, "threads": threads,
               "whisper": {"workers": threads, "threads_per_worker": 1, "beam": 5},
@@ -120,5 +123,6 @@ def run(minutes: list[float], drafter: str = "llama-cpp", threads: int = 2, json
              **r} for r in runs]
     print(table(rows, ["minutes", "audio_minutes", "transcribing_s", "segmenting_s", "drafting_s", "total_seconds",
                        "realtime_ratio", "peak_rss_mb", "fallbacks", "decisions", "llm_calls", "llm_model_s", "error"]))
-    write_json(json_out, result)
+    if json_out:
+        write_json(json_out, result)
     return result

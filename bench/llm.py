@@ -6,7 +6,9 @@ import json
 import time
 from pathlib import Path
 
-from .common import isolated, machine, table, write_json
+from pipelines.files import write_json
+
+from .common import isolated, machine, table
 
 PROMPT_WORDS = ("Kommundirektörerna diskuterade traineeprogrammet, samarbetsavtalet och personalansvaret "
                 "för projektledaren som flyttas från Helsingborg till Klippan. ") * 12
@@ -35,8 +37,8 @@ def _llama_speed(model_path: str, threads: int, decode_tokens: int = 96) -> dict
 
 
 def _draft_items(backend: str, model: str | None, base_url: str | None, threads: int, job_dir: str | None) -> dict:
-    from pipelines.chain import LLMDrafter
-    from pipelines.draft import DraftOptions
+    from pipelines.drafting import DraftOptions
+    from pipelines.drafting.drafter import LLMDrafter
     from pipelines.models import Protocol, Segmentation, Transcript
 
     options = DraftOptions(backend=backend, model=model, base_url=base_url, threads=threads)
@@ -73,8 +75,8 @@ LONG_ITEM_SOURCES = [ROOT / "samples/meeting/protokoll.txt", ROOT / "tests/fixtu
 
 
 def _long_item(model_path: str, threads: int, item_tokens: int | None = None) -> dict:
-    from pipelines.chain import LLMDrafter
-    from pipelines.draft import DraftOptions
+    from pipelines.drafting import DraftOptions
+    from pipelines.drafting.drafter import LLMDrafter
     from pipelines.meeting_card import load_meeting
     from pipelines.models import Segment, Transcript, TranscriptSegment
     from pipelines.text import split_sentences
@@ -129,5 +131,6 @@ def run(job_dir: Path | None = None, threads: int = 2, base_url: str | None = No
     rows = [{"backend": k, **v} for k, v in backends.items()]
     print(table(rows, ["backend", "prefill_tps", "decode_tps", "seconds_per_item", "items", "fallbacks",
                        "seconds_long_item", "peak_rss_mb", "error"]))
-    write_json(json_out, result)
+    if json_out:
+        write_json(json_out, result)
     return result

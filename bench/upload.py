@@ -19,7 +19,9 @@ from pathlib import Path
 import httpx
 import psutil
 
-from .common import free_port, machine, table, write_json
+from pipelines.files import write_json
+
+from .common import free_port, machine, table
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "meeting"
 
@@ -118,5 +120,6 @@ def run(sizes_mb: list[int], json_out: Path | None = None) -> dict:
         result["rss_ratio_largest_to_smallest"] = round(runs[-1]["server_peak_rss_mb"] / runs[0]["server_peak_rss_mb"], 3)
     print(table(runs, ["mb", "seconds", "mb_per_s", "server_peak_rss_mb", "error"]))
     print(f"server idle RSS {idle} MB; ratio largest/smallest peak: {result.get('rss_ratio_largest_to_smallest')}")
-    write_json(json_out, result)
+    if json_out:
+        write_json(json_out, result)
     return result

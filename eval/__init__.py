@@ -1,6 +1,8 @@
-"""Evaluate drafted protocols against archived ones: parse, score, report, suite."""
+"""Evaluate drafted protocols against archived ones: score, report, suite. The archive reader
+(`parse_protocol`, `parse_text`) is pipelines.documents; it is re-exported here for scoring scripts."""
 
-from .parse import parse_protocol, parse_text
+from pipelines.documents import parse_protocol, parse_text
+
 from .score import EvalResult, evaluate
 
 __all__ = ["EvalResult", "evaluate", "parse_protocol", "parse_text"]

@@ -116,13 +116,18 @@ def align_items(drafted: Sequence[ItemDraft], archived: Sequence[ItemDraft]) -> 
             same = d.number == a.number
             if sim >= TITLE_MATCH or (same and sim >= TITLE_MATCH_SAME_NUMBER):
                 candidates.append((sim + (0.25 if same else 0.0), i, j, sim))
-    pairs, used_d, used_a = [], set(), set()
-    for _, i, j, sim in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if i not in used_d and j not in used_a:
-            used_d.add(i)
-            used_a.add(j)
-            pairs.append((i, j, sim))
-    return sorted(pairs, key=lambda p: p[1])
+    return sorted(greedy_pairs(candidates), key=lambda p: p[1])
+
+
+def greedy_pairs(candidates: list[tuple[float, int, int, float]]) -> list[tuple[int, int, float]]:
+    """(i, j, value) one-to-one from (rank, i, j, value) candidates, best rank first (ties: lowest i, j)."""
+    pairs, used_i, used_j = [], set(), set()
+    for _, i, j, value in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            pairs.append((i, j, value))
+    return pairs
 
 
 # --- decisions --------------------------------------------------------------------------------
@@ -146,10 +151,6 @@ def clause_scores(a: str, b: str) -> tuple[float, float]:
     return chrf(na, nb), _f1(sum((ca & cb).values()), sum(ca.values()), sum(cb.values()))
 
 
-def clause_similarity(a: str, b: str) -> float:
-    return max(clause_scores(a, b))
-
-
 def clauses_match(a: str, b: str) -> bool:
     c, f = clause_scores(a, b)
     return c >= CLAUSE_CHRF or f >= CLAUSE_F1
@@ -162,14 +163,8 @@ def match_decisions(drafted: Sequence[Decision], archived: Sequence[Decision]) -
         for j, a in enumerate(archived):
             c, f = clause_scores(d.text, a.text)
             if c >= CLAUSE_CHRF or f >= CLAUSE_F1:
-                candidates.append((max(c, f), i, j))
-    pairs, used_d, used_a = [], set(), set()
-    for sim, i, j in sorted(candidates, key=lambda c: (-c[0], c[1], c[2])):
-        if i not in used_d and j not in used_a:
-            used_d.add(i)
-            used_a.add(j)
-            pairs.append((i, j, sim))
-    return pairs
+                candidates.append((max(c, f), i, j, max(c, f)))
+    return greedy_pairs(candidates)
 
 
 def precision_recall_f1(matched: int, drafted: int, archived: int) -> tuple[float | None, float | None, float | None]:

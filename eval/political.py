@@ -73,14 +73,15 @@ def paragraphs_of(protocol: Protocol) -> list[ArchivedParagraph]:
 
 def read_paragraphs(path: Path) -> list[ArchivedParagraph]:
     """The §§ of a protocol file: protocol.json (drafted records), or an archived .txt/.docx/.pdf."""
-    from .parse import docx_lines, load_protocol_json, pdf_text
+    from pipelines.documents import load_protocol
+    from pipelines.documents.reader import docx_lines, pdf_text
 
     path = Path(path)
     if not path.exists():
         raise InputError(f"{path}: filen finns inte – file not found")
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return paragraphs_of(load_protocol_json(path))
+        return paragraphs_of(load_protocol(path))
     if suffix == ".docx":
         return parse_paragraphs(docx_lines(path))
     if suffix == ".pdf":

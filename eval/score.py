@@ -1,4 +1,4 @@
-"""evaluate(draft, archived) -> EvalResult: every metric of issue 6 in one typed result."""
+"""evaluate(draft, archived) -> EvalResult: every metric in one typed result (README, Utvärdering)."""
 
 from __future__ import annotations
 

@@ -13,13 +13,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from pipelines.audio_formats import AUDIO_SUFFIXES
+from pipelines.documents import load_protocol, parse_protocol
 from pipelines.errors import InputError
 from pipelines.models import Protocol
 
-from .parse import load_protocol_json, parse_protocol
 from .score import EvalResult, evaluate
-
-AUDIO = (".flac", ".wav", ".mp3", ".m4a", ".ogg", ".opus", ".webm", ".mp4")
 
 
 class Case(BaseModel):
@@ -58,7 +57,7 @@ def discover_cases(root: Path) -> list[Case]:
         archived = next((folder / f"protokoll{s}" for s in (".txt", ".docx", ".pdf") if (folder / f"protokoll{s}").exists()), None)
         if archived is None:
             continue  # not a case
-        recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO), None)
+        recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO_SUFFIXES), None)
         meeting = next((folder / n for n in ("meeting.yaml", "meeting.yml") if (folder / n).exists()), None)
         truth = folder / "truth.json"
         cases.append(Case(name=folder.name, folder=folder, recording=recording, meeting=meeting,
@@ -159,7 +158,7 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                     path = find_draft(drafts, backend, case)
                     if path is None:
                         raise InputError(f"inget utkast för {case.name} i {drafts / backend} – no draft found")
-                    draft = load_protocol_json(path)
+                    draft = load_protocol(path)
                 else:
                     draft = _draft(case, backend, Path(out_dir or "out/suite"))
                 suite.results[backend][case.name] = score_case(draft, case)
@@ -171,7 +170,8 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
 
 def _draft(case: Case, backend: str, out_dir: Path) -> Protocol:
     from pipelines.meeting_card import load_meeting
-    from pipelines.run import PROTOCOL, DraftOptions, PipelineOptions, run_pipeline
+    from pipelines.drafting import DraftOptions
+    from pipelines.run import PROTOCOL, PipelineOptions, run_pipeline
 
     if case.recording is None or case.meeting is None:
         raise InputError(f"{case.folder}: fallet saknar recording.* eller meeting.yaml – case lacks recording or card")

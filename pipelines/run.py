@@ -8,19 +8,22 @@ job resumes from the last finished stage, and a drafting stage resumes from the 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import json
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+
 from pydantic import BaseModel, Field
 
-from . import draft_rules
+from .asr import TranscribeOptions, release_models, transcribe
+from .drafting import DraftOptions, make_drafter
+from .drafting.items import draft_items
 from .errors import InputError
-from .draft import DraftOptions
-from .models import DRAFTING, SEGMENTING, TRANSCRIBING, ItemDraft, Meeting, Protocol, Segmentation, Transcript
+from .files import write_json
+from .models import (DRAFTING, SEGMENTING, TRANSCRIBING, ItemDraft, Meeting, Protocol, Segment, Segmentation,
+                     Transcript, TranscriptSegment)
 from .segment import segment_by_agenda
-from .transcribe import TranscribeOptions
 
 Progress = Callable[[str, float, float | None], None]  # (stage, fraction 0..1, eta seconds)
 
@@ -47,13 +50,6 @@ def _key(*parts: object) -> str:
 def _recording_key(recording: Path) -> dict:
     st = recording.stat()
     return {"name": recording.name, "size": st.st_size, "mtime": int(st.st_mtime)}
-
-
-def write_json(path: Path, model: BaseModel | dict) -> None:
-    text = model.model_dump_json(indent=2) if isinstance(model, BaseModel) else json.dumps(model, indent=2, ensure_ascii=False)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 class _Stages:
@@ -106,8 +102,6 @@ def run_pipeline(
     if stages.fresh("transcribe", t_key, out_dir / TRANSCRIPT):
         transcript = Transcript.model_validate_json((out_dir / TRANSCRIPT).read_text())
     else:
-        from .transcribe import release_models, transcribe
-
         transcript = transcribe(recording, meeting, options.transcribe, progress=_Eta(TRANSCRIBING, progress))
         release_models()
         write_json(out_dir / TRANSCRIPT, transcript)
@@ -152,46 +146,20 @@ def export_for(protocol: Protocol):
         from .political.export import export_political_docx
 
         return export_political_docx
-    from .export_docx import export_docx
+    from .documents.export_docx import export_docx
 
     return export_docx
 
 
-def draft_protocol(meeting, transcript, segmentation, options: DraftOptions, drafts_dir: Path,
-                   progress: Callable[[float], None] | None = None) -> Protocol:
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .draft import make_drafter
-
+def draft_protocol(meeting: Meeting, transcript: Transcript, segmentation: Segmentation, options: DraftOptions,
+                   drafts_dir: Path, progress: Callable[[float], None] | None = None) -> Protocol:
     drafter = make_drafter(options, meeting)
-    drafts_dir.mkdir(parents=True, exist_ok=True)
-    total = len(segmentation.items)
-    done = 0
-
-    def one(segment) -> ItemDraft:
-        nonlocal done
-        saved = drafts_dir / f"item-{segment.number}.json"
-        if saved.exists():  # drafted before a crash: keep it
-            item = ItemDraft.model_validate_json(saved.read_text())
-        else:
-            item = drafter.draft_item(transcript, segment)
-            write_json(saved, item)
-        done += 1
-        if progress:
-            progress(done / total)
-        return item
-
-    workers = options.concurrency if getattr(drafter, "concurrent", False) else 1
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        items = list(pool.map(one, segmentation.items))  # map keeps agenda order
+    items = draft_items(drafter, transcript, segmentation.items, drafts_dir, progress)
     return Protocol(meeting=meeting, items=items, drafter=drafter.name)
 
 
 def redraft_item(protocol: Protocol, transcript_text: str, number: int, options: DraftOptions | None = None) -> ItemDraft:
     """Draft one item again from a (corrected) transcript text, e.g. after the secretary fixed it."""
-    from .draft import make_drafter
-    from .models import Segment, TranscriptSegment
-
     old = protocol.item(number)
     start = old.start or 0.0
     end = old.end if old.end is not None else start

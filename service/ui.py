@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 
+from pipelines import dates
 from pipelines.models import (ACCEPTED, DRAFTING, EDITED, FAILED, QUEUED, READY, REJECTED, SEGMENTING, SUGGESTED,
                               TRANSCRIBING, Protocol)
 
@@ -36,10 +37,7 @@ DECISION_LABELS = {SUGGESTED: "Förslag", ACCEPTED: "Godtaget", EDITED: "Rediger
 
 
 def clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    s = int(seconds)
-    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    return "–" if seconds is None else dates.clock(seconds)
 
 
 env.filters["clock"] = clock

@@ -172,8 +172,8 @@ def test_review_real_pipeline(browser, tmp_path):
     recording, card = SAMPLE / "recording.flac", SAMPLE / "meeting.yaml"
     if not (recording.exists() and card.exists()):
         pytest.skip("samples/meeting saknas")
-    if importlib.util.find_spec("pipelines.transcribe") is None:
-        pytest.skip("pipelines/transcribe.py saknas")
+    if importlib.util.find_spec("pipelines.asr.transcribe") is None:
+        pytest.skip("pipelines/asr/transcribe.py saknas")
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
     server = Server(data, pipeline="pipelines.run").start()  # the embedded models

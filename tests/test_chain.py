@@ -6,9 +6,10 @@ import json
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from pipelines.chain import LLMDrafter, parse_output
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.drafter import LLMDrafter
+from pipelines.drafting.output import parse_output
 from pipelines.models import Meeting, Segment, Transcript, TranscriptSegment
-from pipelines.draft import DraftOptions
 
 MEETING = Meeting(
     title="Kommunstyrelsens arbetsutskott", date="2026-03-13",
@@ -194,3 +195,34 @@ def test_words_of_the_item_title_are_not_foreign():
     lines = [(10.0, 14.0, "Tack alla för i dag.")]
     draft = fake_drafter(closing).draft_item(*item(lines))
     assert not any("inte finns i inspelningen" in f for f in draft.flags)
+
+
+def test_items_are_saved_as_they_finish_and_a_rerun_drafts_only_the_rest(tmp_path):
+    from pipelines.drafting.items import draft_items
+
+    transcript, talk = item()
+    opening = Segment(number=1, title="Mötets öppnande", confidence=0.2)  # no talk: the rule draft
+    earlier = talk.model_copy(update={"number": 3})
+    kept = fake_drafter(GOOD).draft_item(transcript, earlier).model_copy(update={"summary": "Sparad före kraschen."})
+    (tmp_path / "item-3.json").write_text(kept.model_dump_json())
+    seen: list[float] = []
+
+    items = draft_items(fake_drafter(GOOD), transcript, [opening, talk, earlier], tmp_path, seen.append)
+    assert [i.number for i in items] == [1, 2, 3]
+    assert items[2].summary == "Sparad före kraschen."  # read back, not drafted again
+    assert items[1].summary.startswith("Anna Berg redogjorde")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["item-1.json", "item-2.json", "item-3.json"]
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_remote_endpoints_draft_items_side_by_side_the_embedded_model_one_at_a_time():
+    embedded = fake_drafter(GOOD)
+    remote = LLMDrafter(DraftOptions(backend="openai", concurrency=3), MEETING,
+                        model=FakeListChatModel(responses=[GOOD] * 3))
+    assert embedded.concurrency == 1 and remote.concurrency == 3
+    transcript, talk = item()
+    segments = [talk.model_copy(update={"number": n}) for n in (2, 3, 4)]
+    drafts = remote.runnable.batch([{"transcript": transcript, "segment": s} for s in segments],
+                                   config={"max_concurrency": remote.concurrency})
+    assert [d.number for d in drafts] == [2, 3, 4]
+    assert all(d.summary.startswith("Anna Berg redogjorde") and "reserv" not in d.drafter for d in drafts)

@@ -122,7 +122,7 @@ def test_agenda_item_never_discussed(transcript, truth, meeting):
         if item["number"] != 5:
             assert abs(seg.start - item["start"]) <= 3.0, (seg.title, seg.start, item["start"])
 
-    from pipelines.draft_rules import draft_item
+    from pipelines.drafting.rules import draft_item
 
     drafted = draft_item(meeting, without_five, silent)
     assert drafted.decisions == [] and drafted.needs_review

@@ -1,16 +1,16 @@
-"""Long items: what the language model reads (pipelines/condense.py) and map-reduce over it."""
+"""Long items: what the language model reads (pipelines/drafting/condense.py) and map-reduce over it."""
 
 import json
 import math
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from pipelines.chain import LLMDrafter
-from pipelines.condense import condense
-from pipelines.draft import DraftOptions
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.condense import condense
+from pipelines.drafting.drafter import LLMDrafter
 from pipelines.models import Meeting, Segment, Transcript, TranscriptSegment
 
-from pipelines.chain import _DECISION_TALK as DECISION_TALK
+from pipelines.drafting.grounding import DECISION_TALK
 
 from .test_chain import MEETING
 

@@ -1,4 +1,4 @@
-"""Word export: the exported document is read back with python-docx (and the eval parser, and
+"""Word export: the exported document is read back with python-docx (and the archive reader, and
 LibreOffice) and its structure is checked against the hand-built reference protocol nr 9 2025."""
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ import pytest
 from docx.oxml.ns import qn
 
 from pipelines.errors import InputError
-from pipelines.export_docx import city, export_docx, load_protocol, pdf_from_docx, swedish_date, timestamp
+from pipelines.dates import clock, swedish_date
+from pipelines.documents import load_protocol
+from pipelines.documents.docx_pdf import pdf_from_docx
+from pipelines.documents.export_docx import city, export_docx
 from pipelines.models import Decision, Evidence, Protocol
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,7 +154,7 @@ def test_export_reproduces_reference_layout(protocol, tmp_path):
 
 def test_export_reads_back_through_the_eval_parser(protocol, tmp_path):
     """The archived-protocol parser (eval) sees the same meeting, items and decisions in our .docx."""
-    from eval.parse import parse_protocol
+    from pipelines.documents import parse_protocol
 
     out = export_docx(protocol, tmp_path / "nr9.docx", mode="approved")
     parsed = parse_protocol(out)
@@ -232,7 +235,7 @@ def test_comments_hold_the_evidence(protocol, tmp_path):
 
     # the decision of item 4 ("att notera informationen", said at 01:10:41) carries its excerpt
     evidence = protocol.item(4).decisions[0].evidence[0]
-    assert timestamp(evidence.start) == "01:10:41"
+    assert clock(evidence.start, hours=True) == "01:10:41"
     note = next(n for n in notes if n.text.startswith("[01:10:41–01:11:02]"))
     assert evidence.text in note.text
     # ... and is anchored on that decision's paragraph
@@ -242,7 +245,7 @@ def test_comments_hold_the_evidence(protocol, tmp_path):
 
     # a summary's comment is the item's span and transcript excerpt
     item2 = protocol.item(2)
-    summary_note = next(n for n in notes if n.text.startswith(f"[{timestamp(item2.start)}–{timestamp(item2.end)}]"))
+    summary_note = next(n for n in notes if n.text.startswith(f"[{clock(item2.start, hours=True)}–{clock(item2.end, hours=True)}]"))
     assert item2.transcript[:80] in summary_note.text
 
     plain = docx.Document(str(export_docx(protocol, tmp_path / "plain.docx")))
@@ -489,7 +492,7 @@ def test_cli_rejects_a_file_that_is_not_a_protocol(tmp_path):
 def test_swedish_dates_times_and_town():
     assert swedish_date(dt.date(2025, 12, 12)) == "12 december 2025"
     assert swedish_date(dt.date(2026, 3, 1)) == "1 mars 2026"
-    assert timestamp(3751.9) == "01:02:31"
+    assert clock(3751.9, hours=True) == "01:02:31"
     assert city("Mindpark, Bredgatan 11, Helsingborg. Mötesrum Penthouse och via Teams") == "Helsingborg"
     assert city("Stadshuset, Ängelholm") == "Ängelholm"
     assert city("via Teams") is None and city(None) is None

@@ -3,9 +3,9 @@ with the embedded model (no mock)."""
 
 import pytest
 
-from pipelines.chain import LLMDrafter
-from pipelines.draft import DraftOptions
 from bench.common import free_port
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.drafter import LLMDrafter
 from tests.test_chain import MEETING, item
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.parse import parse_people, parse_protocol, parse_text
+from pipelines.documents import parse_people, parse_protocol, parse_text
 from pipelines.errors import InputError
 
 REFERENCE = Path("/work/shared/reference/protokoll-nr9-2025.txt")
@@ -160,7 +160,7 @@ def test_docx_with_attendee_table_and_bullets(tmp_path):
 
 
 def test_own_docx_round_trip(tmp_path):
-    export = pytest.importorskip("pipelines.export_docx")
+    export = pytest.importorskip("pipelines.documents.export_docx")
     original = parse_protocol(REFERENCE)
     out = tmp_path / "protokoll.docx"
     export.export_docx(original, out)

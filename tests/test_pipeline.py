@@ -11,10 +11,10 @@ import subprocess
 import sys
 import pytest
 
-from pipelines.chain import LLMDrafter
 from pipelines.decisions import support
-from pipelines.draft import DraftOptions
-from pipelines.draft_rules import item_segments
+from pipelines.drafting import DraftOptions
+from pipelines.drafting.drafter import LLMDrafter
+from pipelines.drafting.rules import item_segments
 from pipelines.models import Protocol
 
 from tests.conftest import SAMPLE

@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pipelines.errors import InputError
-from pipelines.export_docx import export_docx, load_protocol
+from pipelines.documents import load_protocol
+from pipelines.documents.export_docx import export_docx
 from pipelines.models import Protocol
 from pipelines.political.export import export_political_docx
 from pipelines.run import export_for

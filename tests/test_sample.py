@@ -14,8 +14,8 @@ import av
 import numpy as np
 import pytest
 
-from eval.parse import parse_protocol
 from pipelines.decisions import classify
+from pipelines.documents import parse_protocol
 from pipelines.meeting_card import load_agenda, load_meeting
 
 ROOT = Path(__file__).resolve().parent.parent

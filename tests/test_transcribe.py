@@ -13,10 +13,9 @@ import pytest
 from pipelines.errors import AudioError
 from pipelines.meeting_card import load_meeting
 from pipelines.models import TranscriptSegment, Word
-from pipelines.transcribe import (
-    NO_SPEECH, HallucinationGuard, TranscribeOptions, collapse_loops, is_silence_phrase, split_sentences,
-    transcribe, vocabulary_prompt,
-)
+from pipelines.asr import NO_SPEECH, TranscribeOptions, transcribe
+from pipelines.asr.guards import HallucinationGuard, collapse_loops, is_silence_phrase
+from pipelines.asr.transcribe import split_sentences, vocabulary_prompt
 from tests.conftest import SAMPLE
 
 GREEDY = dict(beam_size=1, workers=1)  # one window stream, as openai-whisper
@@ -76,6 +75,52 @@ def test_vocabulary_prompt_fits_whisper_prompt_limit():
     long = vocabulary_prompt(many, count)
     assert 150 < count(" " + long) <= 200  # cut at whole entries within the budget
     assert long.endswith(".") and long.split(", ")[-1].rstrip(".") in many
+
+
+def test_vocabulary_primes_every_chunk_in_both_backends(monkeypatch):
+    """The meeting's words go to every 30-s chunk (faster-whisper's hotwords, openai-whisper's carried
+    prompt), with the same decoding thresholds in both; switched off, only the first chunk is primed."""
+    import inspect
+
+    import whisper
+    from faster_whisper import WhisperModel
+
+    from pipelines.asr import DecodingOptions
+    from pipelines.asr.faster import FasterWhisper
+    from pipelines.asr.openai import OpenAIWhisper
+
+    assert "hotwords" in inspect.signature(WhisperModel.transcribe).parameters  # the installed version has it
+    calls: dict[str, dict] = {}
+
+    class FakeCT2:
+        def transcribe(self, pcm, **kwargs):
+            calls["faster"] = kwargs
+            return iter(()), None
+
+    def fake_whisper(model, audio, **kwargs):
+        calls["openai"] = kwargs
+        return {"segments": []}
+
+    monkeypatch.setattr(whisper, "transcribe", fake_whisper)
+    prompt, pcm = "Maria Lind, Båstad, Budget 2027.", np.zeros(16000, np.float32)
+    for every_chunk in (True, False):
+        options = TranscribeOptions(decoding=DecodingOptions(vocabulary_every_chunk=every_chunk))
+        faster, openai = object.__new__(FasterWhisper), object.__new__(OpenAIWhisper)  # no weights needed
+        faster.options, faster.model = options, FakeCT2()
+        openai.options, openai.model = options, None
+        list(faster.transcribe(pcm, prompt))
+        list(openai.transcribe(pcm, prompt))
+        f, o = calls["faster"], calls["openai"]
+        if every_chunk:
+            assert f["hotwords"] == prompt and f["initial_prompt"] is None
+        else:
+            assert f["hotwords"] is None and f["initial_prompt"] == prompt
+        assert o["initial_prompt"] == prompt and o["carry_initial_prompt"] is every_chunk
+        assert f["compression_ratio_threshold"] == o["compression_ratio_threshold"] == 2.4
+        assert f["log_prob_threshold"] == o["logprob_threshold"] == -1.0
+        assert f["no_speech_threshold"] == o["no_speech_threshold"] == 0.6
+        assert tuple(f["temperature"]) == tuple(o["temperature"]) == options.decoding.temperatures
+        assert f["condition_on_previous_text"] is o["condition_on_previous_text"] is False
 
 
 # --- bad inputs through transcribe() (fail before any model is loaded) ---------------------------------
@@ -195,7 +240,7 @@ def test_window_offsets_and_default_beam(sample_recording, truth, meeting):
 
 
 def test_short_recordings_give_every_worker_a_window():
-    from pipelines.transcribe import window_seconds
+    from pipelines.asr.transcribe import window_seconds
 
     options = TranscribeOptions()
     assert window_seconds(options, 273.6, workers=1) == 600.0
@@ -208,7 +253,7 @@ def test_converter_splits_fused_attention(tmp_path):
     import torch
     import whisper
 
-    from pipelines.convert_ct2 import convert, read_ct2
+    from pipelines.asr.convert_ct2 import convert, read_ct2
     from pipelines.weights import whisper_base_dir
 
     ct2 = read_ct2(whisper_base_dir() / "model.bin")

@@ -9,7 +9,7 @@
     Propositionsordning · Omröstning (omröstningslista) · Beslut (att-clauses) · Reservation ·
     Protokollsanteckning · Beslutet skickas till
 
-Modes as in pipelines/export_docx.py: "draft" marks what the secretary must check, "approved" is the
+Modes as in pipelines/documents/export_docx.py: "draft" marks what the secretary must check, "approved" is the
 clean text for justering; `item=N` writes a protokollsutdrag of one §.
 """
 
@@ -21,11 +21,12 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Cm, Pt
 
-from ..docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style, save_docx
+from ..dates import clock, swedish_date
+from ..documents.docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style, save_docx
+from ..documents.export_docx import DRAFT_BANNER, REVIEW, Mode
+from ..documents.export_docx import _excerpt as excerpt
+from ..documents.export_docx import _Writer as NumberedWriter
 from ..errors import InputError
-from ..export_docx import DRAFT_BANNER, REVIEW, Mode, swedish_date, timestamp
-from ..export_docx import _excerpt as excerpt
-from ..export_docx import _Writer as NumberedWriter
 from ..models import ItemDraft, Protocol
 from .card import UNKNOWN, Member, PoliticalCard
 from .records import Ballot, Motion, ParagraphRecord, Proposition
@@ -110,7 +111,7 @@ class _Writer(NumberedWriter):
         return p
 
     def evidence(self, runs, evidence) -> None:
-        self.comment(runs, [f"[{timestamp(e.start)}–{timestamp(e.end)}] {excerpt(e.text)}" for e in evidence])
+        self.comment(runs, [f"[{clock(e.start, hours=True)}–{clock(e.end, hours=True)}] {excerpt(e.text)}" for e in evidence])
 
     def label(self, name: str) -> str:
         """'Anna Berg (M)' for a member of the card; a name the card does not know stays as it is."""

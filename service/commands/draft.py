@@ -8,9 +8,13 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
+from pipelines.asr import TranscribeOptions
+from pipelines.drafting import DraftOptions
 from pipelines.errors import InputError
 from pipelines.meeting_card import load_meeting
 from pipelines.models import DRAFTING, SEGMENTING, TRANSCRIBING
+
+_ASR, _DRAFT = TranscribeOptions(), DraftOptions()  # the CLI's defaults are the options' own
 
 
 class _Bars:
@@ -59,23 +63,22 @@ def register(app: typer.Typer) -> None:
         meeting: Path = typer.Option(..., "--meeting", "-m", help="Mötets kort (YAML)."),
         out: Path = typer.Option(Path("out"), "--out", "-o", help="Katalog för transcript.json, protocol.json och protokoll.docx."),
         agenda: Path | None = typer.Option(None, "--agenda", help="Dagordning som text, en numrerad punkt per rad (ersätter kortets)."),
-        drafter: str = typer.Option("llama-cpp", "--drafter", help="llama-cpp (inbyggd Qwen, standard) | openai | transformers | rules (utan språkmodell)"),
+        drafter: str = typer.Option(_DRAFT.backend, "--drafter", help="llama-cpp (inbyggd Qwen, standard) | openai | transformers | rules (utan språkmodell)"),
         llm_model: str | None = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-kompatibel endpoint (nyckel i OPENAI_API_KEY)."),
         archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
-        item_tokens: int = typer.Option(4400, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, 10–15 min tal); längre punkter kortas till det centrala. 0 = allt."),
-        asr: str = typer.Option("faster-whisper", "--asr", help="faster-whisper | openai-whisper"),
+        item_tokens: int = typer.Option(_DRAFT.item_token_budget, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, 10–15 min tal); längre punkter kortas till det centrala. 0 = allt."),
+        asr: str = typer.Option(_ASR.backend, "--asr", help="faster-whisper | openai-whisper"),
         whisper_model: str | None = typer.Option(None, "--whisper-model", help="KB-Whisper-modell (kb-whisper-small, se 'protokoll models list') eller en katalog i CTranslate2-format."),
-        beam_size: int = typer.Option(5, "--beam-size"),
-        threads: int = typer.Option(1, "--threads", help="CPU-trådar per Whisper-arbetare."),
-        workers: int = typer.Option(2, "--workers", help="Fönster som transkriberas samtidigt (faster-whisper); trådar × arbetare ≈ antal kärnor."),
-        language: str = typer.Option("sv", "--language"),
+        beam_size: int = typer.Option(_ASR.beam_size, "--beam-size"),
+        threads: int = typer.Option(_ASR.threads, "--threads", help="CPU-trådar per Whisper-arbetare."),
+        workers: int = typer.Option(_ASR.workers, "--workers", help="Fönster som transkriberas samtidigt (faster-whisper); trådar × arbetare ≈ antal kärnor."),
+        language: str = typer.Option(_ASR.language, "--language"),
         force: bool = typer.Option(False, "--force", help="Gör om alla steg, även färdiga."),
     ) -> None:
         """Gör ett utkast till protokoll från en inspelning och mötets kort."""
         from pipelines.model_hub import resolve_whisper_model
-        from pipelines.run import DOCX, PROTOCOL, TRANSCRIPT, DraftOptions, PipelineOptions, run_pipeline
-        from pipelines.transcribe import TranscribeOptions
+        from pipelines.run import DOCX, PROTOCOL, TRANSCRIPT, PipelineOptions, run_pipeline
 
         card = load_meeting(meeting, agenda_file=agenda)
         whisper_dir = resolve_whisper_model(whisper_model) if whisper_model else None

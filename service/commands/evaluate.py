@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
         if draft is None or archived is None:
             raise InputError("ange --draft och --archived (eller --suite KATALOG) – give --draft and --archived, or --suite")
         from eval.metrics import post_edit_rate, protocol_text
-        from eval.parse import parse_protocol
+        from pipelines.documents import parse_protocol
         from eval.report import render_html, render_table
         from eval.score import evaluate
         from eval.suite import load_reference_times

@@ -22,7 +22,8 @@ def register(app: typer.Typer) -> None:
         pdf: bool = typer.Option(False, "--pdf", help="Gör också en PDF (kräver LibreOffice)."),
     ) -> None:
         """Skriv protokollet som Word-dokument i protokollets layout."""
-        from pipelines.export_docx import load_protocol, pdf_from_docx
+        from pipelines.documents import load_protocol
+        from pipelines.documents.docx_pdf import pdf_from_docx
         from pipelines.run import export_for
 
         if out is None:

@@ -14,7 +14,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Skriv hela protokollet som JSON."),
     ) -> None:
         """Läs ett arkiverat protokoll och visa punkter, beslut och närvaro."""
-        from eval.parse import parse_protocol
+        from pipelines.documents import parse_protocol
 
         protocol = parse_protocol(file)
         if as_json:

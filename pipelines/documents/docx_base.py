@@ -17,7 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .errors import InputError
+from ..errors import InputError
 
 FONT = "Arial"  # LibreOffice renders it with the metric-compatible Liberation Sans
 

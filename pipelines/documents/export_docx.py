@@ -1,22 +1,22 @@
 """Word export of a Protocol in the layout of the archived protocols (reference: protokoll nr 9 2025).
 
+    UTKAST – ej justerat …                      (header band, draft mode only)
     Protokoll nr 9 2025
     Kommundirektörsmöte i Familjen Helsingborg
     Helsingborg 2025-12-12                     Sekreterare: …
-    Tid och plats: Den 12 december 2025 08.30-12:00 på …
-    Närvarande: (two columns of "Namn, Organisation")   Anmält förhinder: …
-    1. Title  /  Sammanfattning: …  /  Mötet beslutar  /  att …  /  Att …
-    Mötet avslutades  ·  Underskriftssida (Vid protokollet, Justeras)
+    Tid och plats: Den 12 december 2025 08.30-12.00 på …
+    Närvarande: (two columns of "Namn, Organisation")   Anmält förhinder: …   Justerare: …
+    1. Title  /  Granska: … (draft)  /  Sammanfattning: … or a bullet list  /  Mötet beslutar  /  att …
+    Mötet avslutades kl. …  ·  Underskriftssida (Vid protokollet, Justeras)  ·  footer "Sida X av Y"
 
-`mode="draft"` marks what the secretary still has to review; `mode="approved"` is the clean
-document for justering. `item=N` writes a protokollsutdrag. `comments=True` attaches the evidence
-(timestamps + transcript excerpt) to each summary and decision as a Word comment.
+`mode="draft"` marks what the secretary still has to review ([Förslag], [Ej belagt i inspelningen]);
+`mode="approved"` keeps only accepted and edited decisions, unmarked, for justering. `item=N` writes a
+protokollsutdrag ending in "Utdragsbestyrkande". `comments=True` attaches the evidence (times +
+transcript excerpt) to each summary and decision as a Word comment.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Literal
@@ -24,18 +24,15 @@ from typing import Literal
 from docx.document import Document
 from docx.enum.text import WD_COLOR_INDEX, WD_TAB_ALIGNMENT
 from docx.shared import Pt
-from pydantic import ValidationError
 
+from ..dates import clock, swedish_date
+from ..errors import InputError
+from ..models import REJECTED, REVIEWED, SUGGESTED, Decision, ItemDraft, Protocol
 from .docx_base import (borderless, clean, draft_banner, has_bullet_numbering, open_base, page_footer,
                         paragraph_style, save_docx)
-from .docx_pdf import pdf_from_docx  # noqa: F401  (re-exported: tests and the service import it from here)
-from .errors import InputError
-from .models import REJECTED, REVIEWED, SUGGESTED, Decision, ItemDraft, Protocol
 
 Mode = Literal["draft", "approved"]
 
-MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
-          "november", "december"]
 AUTHOR, INITIALS = "Protokoll", "P"
 EXCERPT_CHARS = 600  # a comment is for a glance at the source, the full excerpt is in the review UI
 
@@ -46,16 +43,6 @@ UNSUPPORTED = WD_COLOR_INDEX.PINK
 DRAFT_BANNER = "UTKAST – ej justerat. Gulmarkerat ska granskas innan protokollet justeras."
 
 
-def swedish_date(day: dt.date) -> str:
-    """2025-12-12 -> "12 december 2025" (callers add "den"/"Den")."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def timestamp(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
 def city(place: str | None) -> str | None:
     """The town in a place line: "Mindpark, Bredgatan 11, Helsingborg. Mötesrum …" -> "Helsingborg".
     Taken as the last comma/period-separated part that is a capitalised name without digits."""
@@ -64,27 +51,6 @@ def city(place: str | None) -> str | None:
     parts = [p.strip() for p in re.split(r"[,.;]", place) if p.strip()]
     names = [p for p in parts if re.fullmatch(r"[A-ZÅÄÖ][\wåäöéü-]+(?: [A-ZÅÄÖ][\wåäöéü-]+)?", p)]
     return names[-1] if names else None
-
-
-def load_protocol(path: Path) -> Protocol:
-    """A protocol.json as written by the pipeline or the review service, with a clear error if not."""
-    path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"{path}: filen finns inte – file not found") from None
-    except (UnicodeDecodeError, IsADirectoryError):
-        raise InputError(f"{path}: protokollfilen är inte UTF-8-text – the protocol file is not UTF-8 text") from None
-    try:
-        return Protocol.model_validate_json(raw)
-    except ValidationError as e:
-        if any(err["type"] == "json_invalid" for err in e.errors()):
-            try:
-                json.loads(raw)
-            except json.JSONDecodeError as je:
-                raise InputError(f"{path}: ogiltig JSON på rad {je.lineno} – invalid JSON: {je.msg}") from None
-        fields = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(filen)'}: {err['msg']}" for err in e.errors()[:5])
-        raise InputError(f"{path}: filen är inget protokoll (protocol.json) – not a protocol file: {fields}") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,14 +230,14 @@ class _Writer:
         run = p.add_run(clean(d.text.strip()))
         if self.mode == "draft" and d.flags:
             self.mark(p, clean(" (" + " ".join(d.flags) + ")"))
-        lines = [f"[{timestamp(e.start)}–{timestamp(e.end)}] {_excerpt(e.text)}" for e in d.evidence]
+        lines = [f"[{clock(e.start, hours=True)}–{clock(e.end, hours=True)}] {_excerpt(e.text)}" for e in d.evidence]
         if not d.supported:
             lines.append("Granskningen hittade inget stöd för beslutet i inspelningen.")
         lines.extend(d.flags)
         self.comment([run], lines)
 
     def item_evidence(self, item: ItemDraft) -> list[str]:
-        span = f"[{timestamp(item.start)}–{timestamp(item.end)}] " if item.start is not None and item.end is not None else ""
+        span = f"[{clock(item.start, hours=True)}–{clock(item.end, hours=True)}] " if item.start is not None and item.end is not None else ""
         text = _excerpt(item.transcript)
         return [f"{span}{text}".strip()] if (span or text) else []
 

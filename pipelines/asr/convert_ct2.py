@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
+from .. import weights
+from ..errors import ModelError
 
 _DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}  # CTranslate2 DataType enum
 
@@ -138,8 +139,6 @@ def to_openai_state(variables: dict[str, np.ndarray]) -> tuple[dict, dict]:
 
 def default_target(model_dir: Path) -> Path:
     """Where the converted checkpoint of `model_dir` is cached: next to the CTranslate2 models."""
-    from . import weights
-
     model_dir = Path(model_dir).resolve()
     if model_dir == (weights.cache_dir() / "whisper-base-ct2").resolve():
         return weights.cache_dir() / "whisper-base-openai.pt"

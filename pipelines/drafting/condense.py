@@ -1,7 +1,7 @@
 """Long items: choose what the language model reads.
 
-The embedded 1.5B model prefills 60–85 tokens/s on 2 cores (portable / AVX-512 build), so reading every
-word of a 3½-hour meeting (~50 000 tokens) costs 10–15 minutes before it writes a word. An item whose
+The embedded 1.5B model reads its prompt slowly on a CPU (README, Prestanda): every word of a 3½-hour
+meeting (~50 000 tokens) costs many minutes before it writes a word. An item whose
 talk exceeds the budget is condensed first, and the model drafts from the selection (one call when it
 fits the model's context):
 
@@ -22,8 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from .models import TranscriptSegment
-from .text import content_stems
+from ..models import TranscriptSegment
+from ..text import content_stems
 
 HEAD, TAIL = 2, 4  # the chair's opening and summing-up of an item
 

@@ -10,16 +10,12 @@ import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .asr_faster import TEMPERATURES
-from .errors import ModelError
-from .models import TranscriptSegment, Word
-
-if TYPE_CHECKING:
-    from .transcribe import TranscribeOptions
+from ..errors import ModelError
+from ..models import TranscriptSegment, Word
+from .options import TranscribeOptions
 
 
 @functools.lru_cache(maxsize=1)
@@ -46,13 +42,14 @@ def _load(model_dir: str):
 
 class OpenAIWhisper:
     name = "openai-whisper"
+    parallel = False  # one window at a time; torch uses the threads
 
     def __init__(self, model_dir: Path, options: TranscribeOptions):
         import torch
         import whisper.tokenizer
 
         self.options = options
-        # torch's default is every core; on a shared machine that thrashes (RTF 1.9-3.5 measured), so be explicit.
+        # torch's default is every core; on a shared machine that thrashes, so be explicit.
         torch.set_num_threads(options.threads)
         self.model = _load(str(model_dir))
         self.tokenizer = whisper.tokenizer.get_tokenizer(
@@ -65,24 +62,24 @@ class OpenAIWhisper:
         import torch
         import whisper
 
-        o = self.options
+        o, d = self.options, self.options.decoding
         torch.set_num_threads(o.threads)
         result = whisper.transcribe(
             self.model,
             pcm.astype(np.float32, copy=False),
             language=o.language,
             task="transcribe",
-            temperature=TEMPERATURES,
-            compression_ratio_threshold=2.4,
-            logprob_threshold=-1.0,
-            no_speech_threshold=0.6,
-            condition_on_previous_text=False,
+            temperature=d.temperatures,
+            compression_ratio_threshold=d.compression_ratio_threshold,
+            logprob_threshold=d.log_prob_threshold,
+            no_speech_threshold=d.no_speech_threshold,
+            condition_on_previous_text=d.condition_on_previous_text,
             initial_prompt=prompt,
-            carry_initial_prompt=False,  # as faster-whisper: the prompt only primes each window's first chunk
+            carry_initial_prompt=d.vocabulary_every_chunk,  # the prompt primes every 30-s chunk, as hotwords do
             word_timestamps=o.word_timestamps,
-            hallucination_silence_threshold=2.0 if o.word_timestamps else None,
+            hallucination_silence_threshold=d.hallucination_silence_threshold if o.word_timestamps else None,
             beam_size=o.beam_size if o.beam_size > 1 else None,
-            best_of=5,
+            best_of=d.best_of,
             fp16=False,
             verbose=None,
         )
@@ -91,3 +88,7 @@ class OpenAIWhisper:
                      for w in s.get("words") or []]
             yield TranscriptSegment(id=0, start=s["start"], end=s["end"], text=s["text"], words=words,
                                     avg_logprob=s.get("avg_logprob"), no_speech_prob=s.get("no_speech_prob"))
+
+    def release(self) -> None:
+        self.model = None
+        _load.cache_clear()

@@ -20,7 +20,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 from pydantic import ConfigDict
 
-from .errors import ModelError
+from ..errors import ModelError
 
 log = logging.getLogger("protokoll.llm")
 
@@ -49,13 +49,12 @@ class LlamaCppChat(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
     # System prompt and demonstrations take ~1.8k tokens and the answer up to max_tokens; the drafter fills
-    # the rest with transcript (LLMDrafter.call_tokens: ~5.7k at 8192). 4096 held too little of a long
-    # item. KV cache at 8192: ~230 MB.
+    # the rest with transcript (LLMDrafter.call_tokens). KV cache at 8192: ~230 MB.
     n_ctx: int = 8192
     threads: int = 2
     temperature: float = 0.1
-    # The 1.5B model looped on one sentence until the length limit in 3 of 8 long items (bench e2e);
-    # llama.cpp's usual 1.1 over the last 64 tokens. The grammar keeps the JSON structure whole.
+    # A small model can loop on one sentence until the length limit: llama.cpp's usual 1.1 over the last
+    # 64 tokens. The grammar keeps the JSON structure whole.
     repeat_penalty: float = 1.1
     max_tokens: int = 400
     json_schema: dict | None = None
@@ -136,7 +135,7 @@ def _load_transformers(model_dir: str, gguf_file: str | None):
 def make_chat_model(options, json_schema: dict | None = None) -> BaseChatModel:
     """The chat model the options name; the embedded Qwen GGUF when nothing is named."""
     if options.backend == "llama-cpp":
-        from .weights import qwen_gguf
+        from ..weights import qwen_gguf
 
         path = options.model or str(qwen_gguf())
         return LlamaCppChat(model_path=path, threads=options.threads, temperature=options.temperature,

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import ProtokollError
+from ..errors import ProtokollError
 
 TIMEOUT = 240  # seconds; the first start of a fresh profile alone takes ~10 s on two cores
 

@@ -5,17 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import ModelError
-from .models import TranscriptSegment, Word
-
-if TYPE_CHECKING:
-    from .transcribe import TranscribeOptions
-
-TEMPERATURES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)  # fallback when a window fails the quality thresholds
+from ..errors import ModelError
+from ..models import TranscriptSegment, Word
+from .options import TranscribeOptions
 
 
 @functools.lru_cache(maxsize=2)
@@ -32,7 +27,7 @@ def _load(model_dir: str, compute_type: str, threads: int, workers: int):
 
 class FasterWhisper:
     name = "faster-whisper"
-    parallel = True  # transcribe() may run in several threads at once: one model replica per worker
+    parallel = True  # one model replica per worker
 
     def __init__(self, model_dir: Path, options: TranscribeOptions):
         self.options = options
@@ -42,27 +37,36 @@ class FasterWhisper:
         return len(self.model.hf_tokenizer.encode(text, add_special_tokens=False).ids)
 
     def transcribe(self, pcm: np.ndarray, prompt: str | None) -> Iterator[TranscriptSegment]:
-        """Segments of one stretch of speech, times relative to `pcm`."""
-        o = self.options
+        every_chunk = self.options.decoding.vocabulary_every_chunk
         segments, _ = self.model.transcribe(
-            pcm,
-            language=o.language,
-            task="transcribe",
-            beam_size=o.beam_size,
-            best_of=5,
-            temperature=list(TEMPERATURES),
-            compression_ratio_threshold=2.4,
-            log_prob_threshold=-1.0,
-            no_speech_threshold=0.6,
-            condition_on_previous_text=False,  # the main cause of repetition loops
-            # Vocabulary as initial_prompt (first 30-s chunk of each window). As `hotwords` (every chunk)
-            # it made Whisper base stop emitting timestamps: 30-s segments, and one agenda item lost.
-            initial_prompt=prompt,
-            word_timestamps=o.word_timestamps,
-            hallucination_silence_threshold=2.0 if o.word_timestamps else None,
-            vad_filter=False,  # VAD runs once in transcribe.py, the same for both backends
+            pcm, **decode_kwargs(self.options),
+            hotwords=prompt if every_chunk else None,  # hotwords prime every 30-s chunk, the first included
+            initial_prompt=None if every_chunk else prompt,
+            vad_filter=False,  # VAD ran once, in transcribe.py, the same for both backends
         )
         for s in segments:
             words = [Word(start=w.start, end=w.end, text=w.word, probability=w.probability) for w in s.words or []]
             yield TranscriptSegment(id=0, start=s.start, end=s.end, text=s.text, words=words,
                                     avg_logprob=s.avg_logprob, no_speech_prob=s.no_speech_prob)
+
+    def release(self) -> None:
+        self.model = None
+        _load.cache_clear()
+
+
+def decode_kwargs(o: TranscribeOptions) -> dict:
+    """The options as faster-whisper's transcribe() arguments (without the prompt)."""
+    d = o.decoding
+    return dict(
+        language=o.language,
+        task="transcribe",
+        beam_size=o.beam_size,
+        best_of=d.best_of,
+        temperature=list(d.temperatures),
+        compression_ratio_threshold=d.compression_ratio_threshold,
+        log_prob_threshold=d.log_prob_threshold,
+        no_speech_threshold=d.no_speech_threshold,
+        condition_on_previous_text=d.condition_on_previous_text,
+        word_timestamps=o.word_timestamps,
+        hallucination_silence_threshold=d.hallucination_silence_threshold if o.word_timestamps else None,
+    )

@@ -8,11 +8,15 @@ chain and the drafter for machines without a model.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .decisions import find_spoken_decisions
-from .models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
-from .segment import find_cue
-from .text import normalize, split_sentences
+from ..decisions import find_spoken_decisions
+from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
+from ..segment import find_cue
+from ..text import normalize, split_sentences
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
 
 DRAFTER = "regler"
 SUMMARY_WORDS = 60
@@ -76,3 +80,18 @@ def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> It
         flags=flags,
         drafter=DRAFTER,
     )
+
+
+class RuleDrafter:
+    name = DRAFTER
+    concurrency = 1
+
+    def __init__(self, meeting: Meeting):
+        from langchain_core.runnables import RunnableLambda  # a second's import: only when drafting
+
+        self.meeting = meeting
+        self.runnable: Runnable[dict, ItemDraft] = RunnableLambda(
+            lambda x: draft_item(self.meeting, x["transcript"], x["segment"]))
+
+    def draft_item(self, transcript: Transcript, segment: Segment) -> ItemDraft:
+        return draft_item(self.meeting, transcript, segment)

@@ -1,0 +1,65 @@
+"""The Whisper backends behind one interface, and the registry that makes and releases them."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .. import weights
+from ..models import TranscriptSegment
+from .options import TranscribeOptions
+
+
+class Backend(Protocol):
+    name: str
+    parallel: bool  # transcribe() may run in several threads at once
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def transcribe(self, pcm: np.ndarray, prompt: str | None) -> Iterator[TranscriptSegment]:
+        """Segments of one stretch of 16 kHz speech, times relative to `pcm`."""
+        ...
+
+    def release(self) -> None:
+        """Drop the loaded model (the next backend or the LLM needs the memory)."""
+        ...
+
+
+def _faster_whisper(model_dir: Path, options: TranscribeOptions) -> Backend:
+    from .faster import FasterWhisper
+
+    return FasterWhisper(model_dir, options)
+
+
+def _openai_whisper(model_dir: Path, options: TranscribeOptions) -> Backend:
+    from .openai import OpenAIWhisper  # imports torch: only when asked for
+
+    return OpenAIWhisper(model_dir, options)
+
+
+BACKENDS: dict[str, Callable[[Path, TranscribeOptions], Backend]] = {
+    "faster-whisper": _faster_whisper,
+    "openai-whisper": _openai_whisper,
+}
+_loaded: list[Backend] = []
+
+
+def model_dir(options: TranscribeOptions) -> Path:
+    return Path(options.model_dir) if options.model_dir else weights.whisper_base_dir()
+
+
+def load_backend(options: TranscribeOptions) -> Backend:
+    backend = BACKENDS[options.backend](model_dir(options), options)
+    _loaded.append(backend)
+    return backend
+
+
+def release_models() -> None:
+    """Release every backend loaded so far."""
+    while _loaded:
+        _loaded.pop().release()
+    gc.collect()

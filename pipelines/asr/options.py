@@ -1,0 +1,48 @@
+"""What transcription is asked to do, as data: the run (backend, model, threads, windows) and the
+decoding settings both Whisper backends get, each threshold written once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DecodingOptions(BaseModel):
+    """Whisper's decoding guards, the same for both backends so their transcripts can be compared.
+
+    Whisper hallucinates on silence and loops on repetition: temperature fallback when a window fails the
+    compression-ratio / log-prob / no-speech thresholds, no conditioning on the previous text (the main
+    cause of loops), and skipping silences the word timings show inside a window."""
+
+    model_config = ConfigDict(frozen=True)
+
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    best_of: int = 5
+    compression_ratio_threshold: float = 2.4
+    log_prob_threshold: float = -1.0
+    no_speech_threshold: float = 0.6
+    condition_on_previous_text: bool = False
+    hallucination_silence_threshold: float = 2.0  # seconds; needs word timestamps
+    # True: the meeting's names, organisations and agenda words prime every 30-s chunk (faster-whisper's
+    # `hotwords`, openai-whisper's carried initial prompt), not only the first chunk of each window. Off by
+    # default: on the sample it made decoding several times slower and the two backends disagree, with
+    # no gain in WER.
+    vocabulary_every_chunk: bool = False
+
+
+class TranscribeOptions(BaseModel):
+    backend: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
+    model_dir: Path | None = None  # None -> weights.whisper_base_dir(); any CTranslate2 Whisper dir works
+    language: str = "sv"
+    beam_size: int = 5
+    compute_type: str = "int8"  # faster-whisper only; openai-whisper runs float32 on CPU
+    threads: int = 1  # per worker
+    # Windows transcribed side by side (faster-whisper only; openai-whisper runs one at a time): two
+    # 1-thread workers use 2 cores better than one 2-thread worker.
+    workers: int = 2
+    vad: bool = True
+    word_timestamps: bool = True
+    window_seconds: float = 600.0  # decode window; bounds memory for long recordings
+    decoding: DecodingOptions = Field(default_factory=DecodingOptions)
