@@ -312,14 +312,14 @@ def find_spoken_decisions(
 
 
 # The chair's words for a decision taken, when not the literal "mötet beslutar att".
-_DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall|fastställ|uppdra|bordl|borde lägg")
+DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall|fastställ|uppdra|bordl|borde lägg", re.I)
 
 
 def is_decision_talk(text: str) -> bool:
     """Whether a segment says a decision was taken: decision words that no hedge governs, not a question
     and not a proposal still waiting for the chair ("vi borde kanske besluta att …", "Förslaget är att …")."""
     for sentence in split_sentences(normalize(text)):
-        m = _DECISION_TALK.search(sentence)
+        m = DECISION_TALK.search(sentence)
         if m and not _hedged(sentence, m.start()) and not sentence.endswith("?") and not _PROPOSAL.search(sentence):
             return True
     return False

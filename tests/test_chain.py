@@ -176,6 +176,22 @@ def test_spoken_words_without_a_decision_do_not_become_a_decision():
     assert any("inget beslut fattades där" in f for f in draft.flags)
 
 
+def test_a_hedged_or_open_proposal_the_model_takes_for_a_decision_is_dropped():
+    lines = LINES[:3] + [
+        (34.0, 40.0, "Vi borde kanske besluta att säga upp avtalet efter två år."),
+        (41.0, 46.0, "Förslaget är att ge Anna Berg i uppdrag att utreda uppsägningen."),
+    ]
+    proposal = json.dumps({
+        "summary": "Avtalet diskuterades.",
+        "decisions": [{"text": "att säga upp avtalet efter två år", "kind": "decided", "evidence": [3]},
+                      {"text": "att ge Anna Berg i uppdrag att utreda uppsägningen", "kind": "assigned", "evidence": [4]}],
+        "speakers_mentioned": [],
+    }, ensure_ascii=False)
+    draft = fake_drafter(proposal).draft_item(*item(lines))
+    assert draft.decisions == []
+    assert sum("inget beslut fattades där" in f for f in draft.flags) == 2
+
+
 @pytest.mark.slow
 def test_transformers_backend_drafts_with_the_same_checks():
     """The Hugging Face path, on the embedded Qwen weights dequantised from GGUF (slow on CPU)."""

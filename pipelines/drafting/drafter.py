@@ -25,7 +25,8 @@ from ..models import ItemDraft, Meeting, Segment, Transcript, TranscriptSegment
 from ..text import normalize
 from . import rules
 from .condense import condense, line_chars
-from .grounding import DECISION_TALK, copied_from_examples, ground
+from ..decisions import DECISION_TALK
+from .grounding import copied_from_examples, ground
 from .options import DraftOptions
 from .output import DraftOutput, json_schema, parse_output
 from .prompt import build_prompt, format_segments, load_examples, prompt_inputs, prompt_spec, shown_text

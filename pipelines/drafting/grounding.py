@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import re
 
-from ..decisions import classify, find_spoken_decisions, support, tidy_clause
+from ..decisions import classify, find_spoken_decisions, is_decision_talk, support, tidy_clause
 from ..models import Decision, Evidence, Meeting, TranscriptSegment
 from ..text import content_stems, normalize
 from .output import DraftOutput
 
 SUPPORT_THRESHOLD = 0.75  # share of a clause's content words (or near-verbatim match) found in the item
-# The chair's words for a decision taken, when not the literal "mötet beslutar att".
-DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall|fastställ|uppdra|bordl|borde lägg", re.I)
 
 
 def _evidence(segs: list[TranscriptSegment], indices: list[int]) -> list[Evidence]:
@@ -25,7 +23,7 @@ def _evidence(segs: list[TranscriptSegment], indices: list[int]) -> list[Evidenc
 def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
            title: str = "") -> tuple[list[Decision], list[str]]:
     """Reconcile the model's clauses with the spoken decisions; drop what the transcript does not support."""
-    spoken = find_spoken_decisions(segs)
+    spoken = find_spoken_decisions(segs, vocabulary=meeting.vocabulary())
     matched: set[int] = set()
     decisions: list[Decision] = []
     flags: list[str] = []
@@ -51,7 +49,8 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
         score, seg = support(clause, segs)
         kind = classify(clause)
         substantive = len(content_stems(clause)) >= 2  # "att kartläggningen" says nothing
-        decided_there = seg is not None and DECISION_TALK.search(seg.text)
+        # Said as a decision, not hedged ("vi borde kanske besluta att …") nor a proposal still open.
+        decided_there = seg is not None and is_decision_talk(seg.text)
         if score >= SUPPORT_THRESHOLD and substantive and decided_there:
             evidence = _evidence(segs, proposed.evidence) or [Evidence(start=seg.start, end=seg.end, text=seg.text.strip())]
             decisions.append(Decision(text=clause, kind=kind, evidence=evidence,
