@@ -10,7 +10,7 @@ from pipelines.drafting.condense import condense
 from pipelines.drafting.drafter import LLMDrafter
 from pipelines.models import Meeting, Segment, Transcript, TranscriptSegment
 
-from pipelines.drafting.grounding import DECISION_TALK
+from pipelines.decisions import DECISION_TALK
 
 from .test_chain import MEETING
 
