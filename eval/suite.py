@@ -2,20 +2,28 @@
 across drafting backends (or prompt/model versions).
 
 A suite is a folder of cases, one subfolder each with `recording.*`, `meeting.yaml`,
-`protokoll.(txt|docx|pdf)` (the archived protocol) and optionally `truth.json` (item times).
+`protokoll.(txt|docx|pdf)` (the archived protocol) and optionally `truth.json` (item times) and
+`transcript.json(.gz)` (a stored ASR transcript, drafted from with `reuse_transcripts`). A
+`splits.yaml` ({dev: [...], test: [...]}) names the cases of each split. Where truth.json says per
+item whether it was discussed and its key facts (samples/corpus), each meeting also gets a row of
+figures measured against that truth (MeetingRow).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import re
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from pipelines.errors import InputError
 from pipelines.models import Protocol
 
+from . import metrics as m
 from .parse import load_protocol_json, parse_protocol
 from .score import EvalResult, evaluate
 
@@ -29,6 +37,28 @@ class Case(BaseModel):
     meeting: Path | None = None
     archived: Path
     truth: Path | None = None
+    transcript: Path | None = None
+
+
+class MeetingRow(BaseModel):
+    """One meeting's figures against its truth.json (or the pooled/mean figures of a split)."""
+
+    case: str
+    minutes: float
+    items_found: int  # discussed items whose drafted span covers at least half of their true span
+    items_discussed: int
+    boundaries_hit: int  # drafted item starts within 3 s of the true start (first item excluded)
+    boundaries: int
+    decisions_matched: int
+    decisions_drafted: int
+    decisions_archived: int
+    precision: float | None = None
+    recall: float | None = None
+    f1: float | None = None
+    clause_chrf: float | None = None
+    rouge1: float | None = None
+    rougeL: float | None = None
+    key_facts: float | None = None  # share of the items' key facts found in their drafted text
 
 
 class LeaderRow(BaseModel):
@@ -46,23 +76,42 @@ class LeaderRow(BaseModel):
 class SuiteResult(BaseModel):
     results: dict[str, dict[str, EvalResult]] = Field(default_factory=dict)  # backend -> case -> result
     leaderboard: list[LeaderRow] = Field(default_factory=list)
+    meetings: dict[str, list[MeetingRow]] = Field(default_factory=dict)  # backend -> rows, the last pooled
     errors: dict[str, str] = Field(default_factory=dict)  # "backend/case" -> message
 
 
-def discover_cases(root: Path) -> list[Case]:
+def split_names(root: Path, split: str) -> list[str]:
+    path = Path(root) / "splits.yaml"
+    try:
+        splits = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"{path}: kan inte läsa uppdelningen – cannot read the splits ({e})") from None
+    if not isinstance(splits, dict) or split not in splits:
+        raise InputError(f"{path}: ingen uppdelning '{split}' – no split named so")
+    return list(splits[split])
+
+
+def discover_cases(root: Path, split: str | None = None) -> list[Case]:
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"{root}: katalogen finns inte – suite folder not found")
+    wanted = split_names(root, split) if split else None
     cases = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if wanted is not None and folder.name not in wanted:
+            continue
         archived = next((folder / f"protokoll{s}" for s in (".txt", ".docx", ".pdf") if (folder / f"protokoll{s}").exists()), None)
         if archived is None:
             continue  # not a case
         recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO), None)
         meeting = next((folder / n for n in ("meeting.yaml", "meeting.yml") if (folder / n).exists()), None)
         truth = folder / "truth.json"
+        transcript = next((folder / n for n in ("transcript.json.gz", "transcript.json") if (folder / n).exists()), None)
         cases.append(Case(name=folder.name, folder=folder, recording=recording, meeting=meeting,
-                          archived=archived, truth=truth if truth.exists() else None))
+                          archived=archived, truth=truth if truth.exists() else None, transcript=transcript))
+    missing = sorted(set(wanted or []) - {c.name for c in cases})
+    if missing:
+        raise InputError(f"{root}: uppdelningen '{split}' nämner fall som saknas: {', '.join(missing)} – missing cases")
     if not cases:
         raise InputError(f"{root}: inga fall hittades (undermappar med protokoll.txt/.docx/.pdf) – no cases found")
     return cases
@@ -142,10 +191,12 @@ def find_draft(drafts: Path, backend: str, case: Case) -> Path | None:
 
 
 def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | None = None,
-              out_dir: Path | None = None) -> SuiteResult:
+              out_dir: Path | None = None, split: str | None = None,
+              reuse_transcripts: bool = False) -> SuiteResult:
     """Score every case for every backend. With `drafts`, read already-drafted protocols from
-    drafts/<backend>/<case>.json; otherwise run the drafting pipeline (backend "name" or "name:model")."""
-    cases = discover_cases(root)
+    drafts/<backend>/<case>.json; otherwise run the drafting pipeline (backend "name" or "name:model"),
+    from each case's stored transcript with `reuse_transcripts` (no ASR: seconds, not minutes)."""
+    cases = discover_cases(root, split)
     if drafts is not None:
         drafts = Path(drafts)
         backends = backends or sorted(p.name for p in drafts.iterdir() if p.is_dir())
@@ -160,26 +211,139 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                     if path is None:
                         raise InputError(f"inget utkast för {case.name} i {drafts / backend} – no draft found")
                     draft = load_protocol_json(path)
+                elif reuse_transcripts:
+                    draft = _draft_from_transcript(case, backend, Path(out_dir or "out/suite"))
                 else:
                     draft = _draft(case, backend, Path(out_dir or "out/suite"))
-                suite.results[backend][case.name] = score_case(draft, case)
+                result = score_case(draft, case)
+                suite.results[backend][case.name] = result
+                truth = _rich_truth(case)
+                if truth is not None:
+                    suite.meetings.setdefault(backend, []).append(meeting_row(case.name, draft, result, truth))
             except InputError as e:  # one bad case must not sink the whole run
                 suite.errors[f"{backend}/{case.name}"] = str(e)
     suite.leaderboard = leaderboard({b: r for b, r in suite.results.items() if r})
+    for backend, rows in suite.meetings.items():
+        rows.append(pooled(rows))
     return suite
+
+
+# --- figures against the corpus truth ----------------------------------------------------------
+
+
+def _rich_truth(case: Case) -> dict | None:
+    """truth.json when it says per item whether it was discussed (the corpus format), else None."""
+    if case.truth is None:
+        return None
+    data = json.loads(case.truth.read_text(encoding="utf-8"))
+    items = data.get("items") if isinstance(data, dict) else None
+    return data if items and all("discussed" in i for i in items) else None
+
+
+def meeting_row(name: str, draft: Protocol, result: EvalResult, truth: dict) -> MeetingRow:
+    drafted = {i.number: i for i in draft.items}
+    discussed = [t for t in truth["items"] if t["discussed"]]
+    found = sum(m.item_found((t["start"], t["end"]), (getattr(drafted.get(t["number"]), "start", None),
+                                                       getattr(drafted.get(t["number"]), "end", None)))
+                for t in discussed)
+    later = sorted(discussed, key=lambda t: t["start"])[1:]  # the meeting's start is no boundary
+    hits = m.boundary_hits([t["start"] for t in later],
+                           [getattr(drafted.get(t["number"]), "start", None) for t in later])
+    facts = [m.fact_found(f, m.item_text(drafted[t["number"]]) if t["number"] in drafted else "")
+             for t in truth["items"] for f in t.get("key_facts") or []]
+    matched = sum(r.decisions_matched for r in result.per_item)
+    n_drafted = sum(r.decisions_drafted for r in result.per_item)
+    n_archived = sum(r.decisions_archived for r in result.per_item)
+    return MeetingRow(case=name, minutes=round(truth["duration"] / 60, 1), items_found=found,
+                      items_discussed=len(discussed), boundaries_hit=hits, boundaries=len(later),
+                      decisions_matched=matched, decisions_drafted=n_drafted, decisions_archived=n_archived,
+                      precision=result.decisions.precision, recall=result.decisions.recall,
+                      f1=result.decisions.f1, clause_chrf=result.decisions.chrf,
+                      rouge1=result.summary.rouge1, rougeL=result.summary.rougeL,
+                      key_facts=sum(facts) / len(facts) if facts else None)
+
+
+def pooled(rows: list[MeetingRow]) -> MeetingRow:
+    """Counts summed over the split (so P/R/F1 and shares are pooled); chrF, ROUGE and key facts
+    are means over the meetings."""
+    total = MeetingRow(case="medel", minutes=round(sum(r.minutes for r in rows), 1),
+                       **{k: sum(getattr(r, k) for r in rows) for k in (
+                           "items_found", "items_discussed", "boundaries_hit", "boundaries",
+                           "decisions_matched", "decisions_drafted", "decisions_archived")})
+    p, r, f = m.precision_recall_f1(total.decisions_matched, total.decisions_drafted, total.decisions_archived)
+    return total.model_copy(update={
+        "precision": p, "recall": r, "f1": f, "clause_chrf": _mean(x.clause_chrf for x in rows),
+        "rouge1": _mean(x.rouge1 for x in rows), "rougeL": _mean(x.rougeL for x in rows),
+        "key_facts": _mean(x.key_facts for x in rows)})
+
+
+def render_meetings(rows: list[MeetingRow]) -> str:
+    def f(v):
+        return "–" if v is None else f"{v:.2f}"
+
+    def share(a, b):
+        return f"{a}/{b}" if b else "–"
+
+    head = ["möte", "min", "punkter", "gränser≤3s", "beslut P", "R", "F1", "att chrF", "ROUGE-1", "ROUGE-L",
+            "nyckelfakta"]
+    body = [[r.case, f"{r.minutes:.1f}", share(r.items_found, r.items_discussed),
+             share(r.boundaries_hit, r.boundaries), f(r.precision), f(r.recall), f(r.f1), f(r.clause_chrf),
+             f(r.rouge1), f(r.rougeL), f(r.key_facts)] for r in rows]
+    widths = [max(len(x) for x in col) for col in zip(head, *body)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in body]
+    if len(lines) > 3:
+        lines.insert(-1, lines[1])  # a rule above the pooled row
+    return "\n".join(lines)
+
+
+def load_transcript(path: Path):
+    from pipelines.models import Transcript
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:
+            return Transcript.model_validate_json(f.read())
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: kan inte läsa transkriptet – cannot read the transcript ({e})") from None
+
+
+def _options(backend: str):
+    from pipelines.draft import DraftOptions
+
+    name, _, model = backend.partition(":")
+    try:
+        return DraftOptions(backend=name, model=model or None)
+    except ValidationError:
+        raise InputError(f"okänd backend '{name}' (rules, llama-cpp, openai, transformers) – unknown backend") from None
+
+
+def _draft_from_transcript(case: Case, backend: str, out_dir: Path) -> Protocol:
+    """Segment and draft from the stored transcript, as `protokoll draft` does after its ASR step."""
+    from pipelines.meeting_card import load_meeting
+    from pipelines.run import draft_protocol, write_json
+    from pipelines.segment import segment_by_agenda
+
+    if case.transcript is None or case.meeting is None:
+        raise InputError(f"{case.folder}: fallet saknar transcript.json(.gz) eller meeting.yaml – "
+                         "case lacks a stored transcript or card")
+    meeting, transcript, options = load_meeting(case.meeting), load_transcript(case.transcript), _options(backend)
+    segmentation = segment_by_agenda(transcript, meeting.agenda_items())
+    # Drafted items are kept per segmentation and options, so an interrupted LLM run resumes.
+    key = hashlib.sha256((segmentation.model_dump_json() + options.model_dump_json()).encode()).hexdigest()[:12]
+    case_dir = out_dir / case.name
+    protocol = draft_protocol(meeting, transcript, segmentation, options, case_dir / f"drafts-{_slug(backend)}-{key}")
+    write_json(case_dir / f"protocol-{_slug(backend)}.json", protocol)
+    return protocol
 
 
 def _draft(case: Case, backend: str, out_dir: Path) -> Protocol:
     from pipelines.meeting_card import load_meeting
-    from pipelines.run import PROTOCOL, DraftOptions, PipelineOptions, run_pipeline
+    from pipelines.run import PROTOCOL, PipelineOptions, run_pipeline
 
     if case.recording is None or case.meeting is None:
         raise InputError(f"{case.folder}: fallet saknar recording.* eller meeting.yaml – case lacks recording or card")
-    name, _, model = backend.partition(":")
-    try:
-        options = PipelineOptions(draft=DraftOptions(backend=name, model=model or None), export_docx=False)
-    except ValidationError:
-        raise InputError(f"okänd backend '{name}' (rules, llama-cpp, openai, transformers) – unknown backend") from None
+    options = PipelineOptions(draft=_options(backend), export_docx=False)
     # One folder per case: the transcript and segments are reused, only drafting differs per backend.
     case_dir = out_dir / case.name
     protocol = run_pipeline(case.recording, load_meeting(case.meeting), case_dir, options=options)
