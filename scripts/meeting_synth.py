@@ -171,7 +171,7 @@ def encode(audio: np.ndarray, path: Path, workdir: Path, bitrate: int = 20_000) 
     with av.open(str(path), "w", format="ogg") as out:
         stream = out.add_stream("libopus", rate=RATE, layout="mono")
         stream.bit_rate = bitrate
-        frame_samples = 960  # 20 ms at 48 kHz; av resamples 16 kHz input for the encoder
+        frame_samples = 960  # any size: av buffers samples into the encoder's own frames
         for start in range(0, audio.size, frame_samples):
             chunk = audio[start:start + frame_samples].astype(np.int16).reshape(1, -1)
             frame = av.AudioFrame.from_ndarray(chunk, format="s16", layout="mono")
