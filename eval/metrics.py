@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -50,6 +50,12 @@ def chrf(hypothesis: str, reference: str) -> float:
     if not hypothesis.strip() and not reference.strip():
         return 1.0
     return _chrf.sentence_score(hypothesis, [reference]).score / 100.0
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; None when there are none."""
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
 
 
 def _f1(overlap: int, n_hyp: int, n_ref: int) -> float:

@@ -12,7 +12,8 @@ import yaml
 from typer.testing import CliRunner
 
 from eval.parse import parse_protocol
-from eval.suite import load_transcript, render_meetings, run_suite
+from eval.corpus import render_meetings
+from eval.suite import load_transcript, run_suite
 from pipelines.decisions import classify
 from pipelines.meeting_card import load_agenda, load_meeting
 from pipelines.transcribe import TranscribeOptions

@@ -60,7 +60,8 @@ def register(app: typer.Typer) -> None:
 
 def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json_out: Path | None,
            split: str | None, reuse_transcripts: bool) -> None:
-    from eval.suite import render_leaderboard, render_meetings, run_suite
+    from eval.corpus import render_meetings
+    from eval.suite import render_leaderboard, run_suite
 
     result = run_suite(root, backends or None, drafts=drafts, out_dir=out, split=split,
                        reuse_transcripts=reuse_transcripts)
