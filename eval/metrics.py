@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 from sacrebleu.metrics import CHRF
 
 from pipelines.models import Decision, ItemDraft, Person, Protocol
-from pipelines.text import STOPWORDS, normalize, stem, words
+from pipelines.text import NUMBER_WORDS, STOPWORDS, normalize, stem, words
 
 TITLE_MATCH = 0.6
 TITLE_MATCH_SAME_NUMBER = 0.3
@@ -50,6 +50,12 @@ def chrf(hypothesis: str, reference: str) -> float:
     if not hypothesis.strip() and not reference.strip():
         return 1.0
     return _chrf.sentence_score(hypothesis, [reference]).score / 100.0
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; None when there are none."""
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values) if values else None
 
 
 def _f1(overlap: int, n_hyp: int, n_ref: int) -> float:
@@ -178,6 +184,59 @@ def precision_recall_f1(matched: int, drafted: int, archived: int) -> tuple[floa
     return p, r, (0.0 if p + r == 0 else 2 * p * r / (p + r))
 
 
+# --- key facts -------------------------------------------------------------------------------
+
+_UNITS = {w: n for w, n in NUMBER_WORDS.items() if n < 20 and w not in ("en", "första", "andra")}
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70, "åttio": 80,
+         "nittio": 90}
+
+
+def numeral(word: str) -> int | None:
+    """A Swedish number as Whisper or a secretary may write it: "45", "fyrtiofem", "sexhundratusen"."""
+    if word.isdigit():
+        return int(word)
+    for size, name in ((1000, "tusen"), (100, "hundra")):
+        head, found, tail = word.partition(name)
+        if found:
+            times = numeral(head) if head else 1
+            rest = numeral(tail) if tail else 0
+            return None if times is None or rest is None else times * size + rest
+    if word in _UNITS:
+        return _UNITS[word]
+    for name, value in _TENS.items():
+        if word.startswith(name):
+            tail = word[len(name):]
+            unit = _UNITS.get(tail, 0 if not tail else None)
+            return None if unit is None or unit >= 10 else value + unit
+    return None
+
+
+def _fact_tokens(text: str) -> list[str]:
+    # Numbers by value; "000" groups ("600 000") join the number before them.
+    text = re.sub(r"(\d)\s+(?=\d{3}\b)", r"\1", text)
+    return [str(n) if (n := numeral(w)) is not None else stem(w) for w in tokens(text)]
+
+
+def _same(a: str, b: str) -> bool:
+    # Stems of 5+ letters also match as prefixes: Snowball leaves "skolskjut" / "skolskjuts".
+    return a == b or (not a.isdigit() and min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a)))
+
+
+def fact_found(fact: str, text: str) -> bool:
+    """The fact's words occur in the text in a row, compared as stems, and numbers by value."""
+    wanted, have = _fact_tokens(fact), _fact_tokens(text)
+    return bool(wanted) and any(all(_same(w, h) for w, h in zip(wanted, have[i:i + len(wanted)]))
+                                for i in range(len(have) - len(wanted) + 1))
+
+
+def key_fact_coverage(text: str, facts: Sequence[str]) -> float | None:
+    """Share of an item's key facts (numbers, names, key nouns of the archived summary) that the
+    drafted text states; None when the item has none."""
+    if not facts:
+        return None
+    return sum(fact_found(f, text) for f in facts) / len(facts)
+
+
 # --- attendance -------------------------------------------------------------------------------
 
 
@@ -264,6 +323,23 @@ def windowdiff(reference: Sequence[tuple[float, float]], hypothesis: Sequence[tu
     """Pevzner & Hearst's WindowDiff over a time grid (lower is better)."""
     return _window_errors(reference, hypothesis, k, unit,
                           lambda r, h, i, k: (r[i + k] - r[i]) != (h[i + k] - h[i]))
+
+
+def overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def item_found(truth: tuple[float, float], drafted: tuple[float | None, float | None]) -> bool:
+    """A discussed item is found when its drafted span covers at least half of its true span."""
+    if drafted[0] is None or drafted[1] is None:
+        return False
+    return overlap(truth, (drafted[0], drafted[1])) >= 0.5 * (truth[1] - truth[0])
+
+
+def boundary_hits(truth_starts: Sequence[float], drafted_starts: Sequence[float | None],
+                  tolerance: float = 3.0) -> int:
+    """How many drafted item starts lie within `tolerance` seconds of the true ones (pairwise)."""
+    return sum(d is not None and abs(d - t) <= tolerance for t, d in zip(truth_starts, drafted_starts))
 
 
 # --- post-editing -----------------------------------------------------------------------------

@@ -79,10 +79,6 @@ class EvalResult(BaseModel):
     per_item: list[ItemScore] = Field(default_factory=list)
 
 
-def _mean(values: list[float]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
 def evaluate(draft: Protocol, archived: Protocol,
              reference_times: Sequence[tuple[float, float]] | None = None) -> EvalResult:
     pairs = m.align_items(draft.items, archived.items)
@@ -148,8 +144,8 @@ def evaluate(draft: Protocol, archived: Protocol,
 
     return EvalResult(
         items=ItemCounts(matched=len(pairs), archived=len(archived.items), drafted=len(draft.items)),
-        decisions=DecisionScores(precision=p, recall=r, f1=f, kind_accuracy=_mean(kind_hits), chrf=_mean(clause_chrf)),
-        summary=SummaryScores(**{k: _mean([s[k] for s in summary_rows]) for k in ("rouge1", "rouge2", "rougeL", "chrf")}),
+        decisions=DecisionScores(precision=p, recall=r, f1=f, kind_accuracy=m.mean(kind_hits), chrf=m.mean(clause_chrf)),
+        summary=SummaryScores(**{k: m.mean([s[k] for s in summary_rows]) for k in ("rouge1", "rouge2", "rougeL", "chrf")}),
         attendance=AttendanceScores(precision=att_p, recall=att_r),
         segmentation=seg,
         per_item=per_item,

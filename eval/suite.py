@@ -2,15 +2,22 @@
 across drafting backends (or prompt/model versions).
 
 A suite is a folder of cases, one subfolder each with `recording.*`, `meeting.yaml`,
-`protokoll.(txt|docx|pdf)` (the archived protocol) and optionally `truth.json` (item times).
+`protokoll.(txt|docx|pdf)` (the archived protocol) and optionally `truth.json` (item times) and
+`transcript.json(.gz)` (a stored ASR transcript, drafted from with `reuse_transcripts`). A
+`splits.yaml` ({dev: [...], test: [...]}) names the cases of each split. Where truth.json says per
+item whether it was discussed and its key facts (samples/corpus), each meeting also gets a row of
+figures measured against that truth (eval/corpus.py).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import re
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, Field, ValidationError
 
 from pipelines.audio_formats import AUDIO_SUFFIXES
@@ -18,6 +25,8 @@ from pipelines.documents import load_protocol, parse_protocol
 from pipelines.errors import InputError
 from pipelines.models import Protocol
 
+from . import metrics as m
+from .corpus import MeetingRow, meeting_row, pooled
 from .score import EvalResult, evaluate
 
 
@@ -28,6 +37,7 @@ class Case(BaseModel):
     meeting: Path | None = None
     archived: Path
     truth: Path | None = None
+    transcript: Path | None = None
 
 
 class LeaderRow(BaseModel):
@@ -45,23 +55,42 @@ class LeaderRow(BaseModel):
 class SuiteResult(BaseModel):
     results: dict[str, dict[str, EvalResult]] = Field(default_factory=dict)  # backend -> case -> result
     leaderboard: list[LeaderRow] = Field(default_factory=list)
+    meetings: dict[str, list[MeetingRow]] = Field(default_factory=dict)  # backend -> rows, the last pooled
     errors: dict[str, str] = Field(default_factory=dict)  # "backend/case" -> message
 
 
-def discover_cases(root: Path) -> list[Case]:
+def split_names(root: Path, split: str) -> list[str]:
+    path = Path(root) / "splits.yaml"
+    try:
+        splits = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise InputError(f"{path}: kan inte läsa uppdelningen – cannot read the splits ({e})") from None
+    if not isinstance(splits, dict) or split not in splits:
+        raise InputError(f"{path}: ingen uppdelning '{split}' – no split named so")
+    return list(splits[split])
+
+
+def discover_cases(root: Path, split: str | None = None) -> list[Case]:
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"{root}: katalogen finns inte – suite folder not found")
+    wanted = split_names(root, split) if split else None
     cases = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if wanted is not None and folder.name not in wanted:
+            continue
         archived = next((folder / f"protokoll{s}" for s in (".txt", ".docx", ".pdf") if (folder / f"protokoll{s}").exists()), None)
         if archived is None:
             continue  # not a case
         recording = next((p for p in sorted(folder.glob("recording.*")) if p.suffix.lower() in AUDIO_SUFFIXES), None)
         meeting = next((folder / n for n in ("meeting.yaml", "meeting.yml") if (folder / n).exists()), None)
         truth = folder / "truth.json"
+        transcript = next((folder / n for n in ("transcript.json.gz", "transcript.json") if (folder / n).exists()), None)
         cases.append(Case(name=folder.name, folder=folder, recording=recording, meeting=meeting,
-                          archived=archived, truth=truth if truth.exists() else None))
+                          archived=archived, truth=truth if truth.exists() else None, transcript=transcript))
+    missing = sorted(set(wanted or []) - {c.name for c in cases})
+    if missing:
+        raise InputError(f"{root}: uppdelningen '{split}' nämner fall som saknas: {', '.join(missing)} – missing cases")
     if not cases:
         raise InputError(f"{root}: inga fall hittades (undermappar med protokoll.txt/.docx/.pdf) – no cases found")
     return cases
@@ -86,11 +115,6 @@ def load_reference_times(path: Path) -> list[tuple[float, float]]:
     return sorted(times)
 
 
-def _mean(values) -> float | None:
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
-
-
 def leaderboard(results: dict[str, dict[str, EvalResult]]) -> list[LeaderRow]:
     """One row per backend, means over its cases, best decision F1 (then ROUGE-L) first."""
     rows = []
@@ -98,13 +122,13 @@ def leaderboard(results: dict[str, dict[str, EvalResult]]) -> list[LeaderRow]:
         rs = list(by_case.values())
         rows.append(LeaderRow(
             backend=backend, cases=len(rs),
-            items_matched=_mean(r.items.matched / r.items.archived if r.items.archived else None for r in rs),
-            decisions_f1=_mean(r.decisions.f1 for r in rs),
-            kind_accuracy=_mean(r.decisions.kind_accuracy for r in rs),
-            summary_rougeL=_mean(r.summary.rougeL for r in rs),
-            summary_chrf=_mean(r.summary.chrf for r in rs),
-            attendance_recall=_mean(r.attendance.recall for r in rs),
-            pk=_mean(r.segmentation.pk for r in rs),
+            items_matched=m.mean(r.items.matched / r.items.archived if r.items.archived else None for r in rs),
+            decisions_f1=m.mean(r.decisions.f1 for r in rs),
+            kind_accuracy=m.mean(r.decisions.kind_accuracy for r in rs),
+            summary_rougeL=m.mean(r.summary.rougeL for r in rs),
+            summary_chrf=m.mean(r.summary.chrf for r in rs),
+            attendance_recall=m.mean(r.attendance.recall for r in rs),
+            pk=m.mean(r.segmentation.pk for r in rs),
         ))
     return sorted(rows, key=lambda r: (-(r.decisions_f1 or 0.0), -(r.summary_rougeL or 0.0), r.backend))
 
@@ -141,10 +165,12 @@ def find_draft(drafts: Path, backend: str, case: Case) -> Path | None:
 
 
 def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | None = None,
-              out_dir: Path | None = None) -> SuiteResult:
+              out_dir: Path | None = None, split: str | None = None,
+              reuse_transcripts: bool = False) -> SuiteResult:
     """Score every case for every backend. With `drafts`, read already-drafted protocols from
-    drafts/<backend>/<case>.json; otherwise run the drafting pipeline (backend "name" or "name:model")."""
-    cases = discover_cases(root)
+    drafts/<backend>/<case>.json; otherwise run the drafting pipeline (backend "name" or "name:model"),
+    from each case's stored transcript with `reuse_transcripts` (no ASR: seconds, not minutes)."""
+    cases = discover_cases(root, split)
     if drafts is not None:
         drafts = Path(drafts)
         backends = backends or sorted(p.name for p in drafts.iterdir() if p.is_dir())
@@ -159,27 +185,80 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                     if path is None:
                         raise InputError(f"inget utkast för {case.name} i {drafts / backend} – no draft found")
                     draft = load_protocol(path)
+                elif reuse_transcripts:
+                    draft = _draft_from_transcript(case, backend, Path(out_dir or "out/suite"))
                 else:
                     draft = _draft(case, backend, Path(out_dir or "out/suite"))
-                suite.results[backend][case.name] = score_case(draft, case)
+                result = score_case(draft, case)
+                suite.results[backend][case.name] = result
+                truth = _rich_truth(case)
+                if truth is not None:
+                    suite.meetings.setdefault(backend, []).append(meeting_row(case.name, draft, result, truth))
             except InputError as e:  # one bad case must not sink the whole run
                 suite.errors[f"{backend}/{case.name}"] = str(e)
     suite.leaderboard = leaderboard({b: r for b, r in suite.results.items() if r})
+    for backend, rows in suite.meetings.items():
+        rows.append(pooled(rows))
     return suite
+
+
+def _rich_truth(case: Case) -> dict | None:
+    """truth.json when it says per item whether it was discussed (the corpus format), else None."""
+    if case.truth is None:
+        return None
+    data = json.loads(case.truth.read_text(encoding="utf-8"))
+    items = data.get("items") if isinstance(data, dict) else None
+    return data if items and all("discussed" in i for i in items) else None
+
+
+def load_transcript(path: Path):
+    from pipelines.models import Transcript
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:
+            return Transcript.model_validate_json(f.read())
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: kan inte läsa transkriptet – cannot read the transcript ({e})") from None
+
+
+def _options(backend: str):
+    from pipelines.drafting import DraftOptions
+
+    name, _, model = backend.partition(":")
+    try:
+        return DraftOptions(backend=name, model=model or None)
+    except ValidationError:
+        raise InputError(f"okänd backend '{name}' (rules, llama-cpp, openai, transformers) – unknown backend") from None
+
+
+def _draft_from_transcript(case: Case, backend: str, out_dir: Path) -> Protocol:
+    """Segment and draft from the stored transcript, as `protokoll draft` does after its ASR step."""
+    from pipelines.meeting_card import load_meeting
+    from pipelines.files import write_json
+    from pipelines.run import draft_protocol
+    from pipelines.segment import segment_by_agenda
+
+    if case.transcript is None or case.meeting is None:
+        raise InputError(f"{case.folder}: fallet saknar transcript.json(.gz) eller meeting.yaml – "
+                         "case lacks a stored transcript or card")
+    meeting, transcript, options = load_meeting(case.meeting), load_transcript(case.transcript), _options(backend)
+    segmentation = segment_by_agenda(transcript, meeting.agenda_items())
+    # Drafted items are kept per segmentation and options, so an interrupted LLM run resumes.
+    key = hashlib.sha256((segmentation.model_dump_json() + options.model_dump_json()).encode()).hexdigest()[:12]
+    case_dir = out_dir / case.name
+    protocol = draft_protocol(meeting, transcript, segmentation, options, case_dir / f"drafts-{_slug(backend)}-{key}")
+    write_json(case_dir / f"protocol-{_slug(backend)}.json", protocol)
+    return protocol
 
 
 def _draft(case: Case, backend: str, out_dir: Path) -> Protocol:
     from pipelines.meeting_card import load_meeting
-    from pipelines.drafting import DraftOptions
     from pipelines.run import PROTOCOL, PipelineOptions, run_pipeline
 
     if case.recording is None or case.meeting is None:
         raise InputError(f"{case.folder}: fallet saknar recording.* eller meeting.yaml – case lacks recording or card")
-    name, _, model = backend.partition(":")
-    try:
-        options = PipelineOptions(draft=DraftOptions(backend=name, model=model or None), export_docx=False)
-    except ValidationError:
-        raise InputError(f"okänd backend '{name}' (rules, llama-cpp, openai, transformers) – unknown backend") from None
+    options = PipelineOptions(draft=_options(backend), export_docx=False)
     # One folder per case: the transcript and segments are reused, only drafting differs per backend.
     case_dir = out_dir / case.name
     protocol = run_pipeline(case.recording, load_meeting(case.meeting), case_dir, options=options)

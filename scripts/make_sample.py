@@ -25,42 +25,22 @@ import argparse
 import json
 import random
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
-import textwrap
-import wave
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))  # the shared speech/room/protocol code, also when imported by a test
+
+import meeting_synth as ms  # noqa: E402
+from meeting_synth import Item, L, Line, Speaker, check_tools  # noqa: E402,F401 (the sample's vocabulary)
+
 OUT = ROOT / "samples" / "meeting"
-RATE = 16_000
 SEED = 3  # pause lengths; change it and every timing in truth.json moves
-MBROLA_VOICES = {"mb-sw1": Path("/usr/share/mbrola/sw1"), "mb-sw2": Path("/usr/share/mbrola/sw2")}
-NEEDS = (
-    "Ljudet kräver espeak-ng, sox och MBROLA-rösterna sw1/sw2 (Debian contrib/non-free) – regenerating the "
-    "audio needs espeak-ng, sox and the MBROLA voices:\n"
-    "  # aktivera contrib och non-free för bookworm (en fil i /etc/apt/sources.list.d/), sedan:\n"
-    "  apt-get update && apt-get install -y mbrola mbrola-sw1 mbrola-sw2 espeak-ng sox\n"
-    "Vanliga installationer behöver inte detta: recording.flac är incheckad – normal installs never need it."
-)
 
 
 # ---------------------------------------------------------------------------------------------
 # the meeting
-
-
-@dataclass(frozen=True)
-class Speaker:
-    name: str
-    organisation: str
-    voice: str  # espeak-ng voice
-    speed: int  # words per minute (-s)
-    pitch: int  # 0-99 (-p)
 
 
 SPEAKERS = {
@@ -76,38 +56,17 @@ SPEAKERS = {
 SILENT_ATTENDEES = [("Lena Nord", "Höganäs"), ("Erik Strand", "Åstorp")]
 ABSENT = [("Olof Wik", "Perstorp"), ("Eva Dahl", "Bjuv")]
 
-CARD = {
-    "title": "Kommundirektörsmöte i Familjen Helsingborg",
-    "number": "Protokoll nr 3 2026",
-    "date": "2026-03-13",
-    "time": "09.00-09.10",
-    "place": "Stadshuset, Drottninggatan 2, Helsingborg",
-    "secretary": "Maria Lind",
-    "justerare": ["Karin Ek"],
-}
-DATE_LONG = "13 mars 2026"
-ORT = "Helsingborg"
-
-
-@dataclass
-class Line:
-    speaker: str
-    text: str  # what is said, spelled as a secretary would write it (the WER reference)
-    say: str | None = None  # what espeak-ng is given when the spelling misleads it
-    decision: tuple[str, str] | None = None  # (kind, att-clause) when this sentence is a decision
-
-
-@dataclass
-class Item:
-    title: str
-    lines: list[Line]
-    summary: str = ""  # "Sammanfattning: …" in the protocol
-    intro: str = ""  # "Maria Lind informerade om:" for a list-of-points item
-    bullets: list[str] = field(default_factory=list)
-
-
-def L(speaker: str, text: str, say: str | None = None, decision: tuple[str, str] | None = None) -> Line:
-    return Line(speaker, text, say, decision)
+CARD = ms.Card(
+    title="Kommundirektörsmöte i Familjen Helsingborg",
+    number="Protokoll nr 3 2026",
+    date="2026-03-13",
+    time="09.00-09.10",
+    place="Stadshuset, Drottninggatan 2, Helsingborg",
+    secretary="Maria Lind",
+    justerare=["Karin Ek"],
+    ort="Helsingborg",
+    date_long="13 mars 2026",
+)
 
 
 ITEMS: list[Item] = [
@@ -221,82 +180,38 @@ CLOSING_HEADING = "Mötet avslutades"  # the reference protocol titles its last 
 # audio
 
 
-def check_tools() -> None:
-    missing = [t for t in ("espeak-ng", "sox") if shutil.which(t) is None]
-    missing += [f"mbrola-{p.name}" for p in MBROLA_VOICES.values() if not p.exists()]
-    if shutil.which("mbrola") is None:
-        missing.append("mbrola")
-    if missing:
-        sys.exit(f"Saknas: {', '.join(missing)} – missing.\n{NEEDS}")
-
-
-def synth(line: Line, workdir: Path) -> np.ndarray:
-    """One utterance as 16 kHz mono int16, with espeak's leading/trailing silence trimmed."""
-    sp = SPEAKERS[line.speaker]
-    raw = workdir / "raw.wav"
-    out = workdir / "16k.wav"
-    subprocess.run(["espeak-ng", "-v", sp.voice, "-s", str(sp.speed), "-p", str(sp.pitch),
-                    "-w", str(raw), line.say or line.text], check=True)
-    subprocess.run(["sox", "-D", "-R", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out)], check=True)
-    with wave.open(str(out)) as w:
-        audio = np.frombuffer(w.readframes(w.getnframes()), dtype=np.int16)
-    loud = np.flatnonzero(np.abs(audio.astype(np.int32)) > 300)
-    if loud.size == 0:
-        raise RuntimeError(f"espeak-ng gave silence for {line.text!r}")
-    pad = int(0.02 * RATE)
-    return audio[max(loud[0] - pad, 0): loud[-1] + pad]
-
-
 def build_audio(out: Path) -> dict:
     rng = random.Random(SEED)
-    pieces: list[np.ndarray] = []
-    pos = 0  # samples written so far
+    timeline = ms.Timeline()
     truth = {"duration": 0.0, "items": [], "utterances": [], "decisions": []}
 
-    def silence(seconds: float) -> None:
-        nonlocal pos
-        n = int(round(seconds * RATE))
-        pieces.append(np.zeros(n, dtype=np.int16))
-        pos += n
-
     with tempfile.TemporaryDirectory() as tmp:
-        silence(0.5)
+        timeline.silence(0.5)
         for number, item in enumerate(ITEMS, start=1):
             if number > 1:
-                silence(rng.uniform(2.0, 3.0))  # a longer pause where the chair moves on
-            item_start = 0.0 if number == 1 else pos / RATE
+                timeline.silence(rng.uniform(2.0, 3.0))  # a longer pause where the chair moves on
+            item_start = 0.0 if number == 1 else timeline.now
             truth["items"].append({"number": number, "title": item.title, "start": round(item_start, 3)})
             for i, line in enumerate(item.lines):
                 if i > 0:
-                    silence(rng.uniform(0.6, 1.5))
-                audio = synth(line, Path(tmp))
-                start = pos / RATE
-                pieces.append(audio)
-                pos += audio.size
-                end = pos / RATE
+                    timeline.silence(rng.uniform(0.6, 1.5))
                 sp = SPEAKERS[line.speaker]
+                start, end = timeline.add(ms.synth(sp, line.say or line.text, Path(tmp)))
                 truth["utterances"].append({"speaker": sp.name, "voice": sp.voice, "item": number,
                                             "start": round(start, 3), "end": round(end, 3), "text": line.text})
                 if line.decision:
                     kind, clause = line.decision
                     truth["decisions"].append({"item": number, "kind": kind, "clause": clause,
                                                "spoken": line.text, "start": round(start, 3), "end": round(end, 3)})
-        silence(1.0)
-        duration = pos / RATE
+        timeline.silence(1.0)
+        duration = timeline.now
         for this, nxt in zip(truth["items"], truth["items"][1:] + [None]):
             this["end"] = nxt["start"] if nxt else round(duration, 3)
         truth["duration"] = round(duration, 3)
         if not 180 <= duration <= 360:
             raise RuntimeError(f"the recording is {duration:.0f} s; it should be 3-6 minutes")
 
-        wav = Path(tmp) / "meeting.wav"
-        with wave.open(str(wav), "wb") as w:
-            w.setnchannels(1)
-            w.setsampwidth(2)
-            w.setframerate(RATE)
-            w.writeframes(np.concatenate(pieces).tobytes())
-        flac = out / "recording.flac"
-        subprocess.run(["sox", "-D", "-R", str(wav), "-C", "8", str(flac)], check=True)
+        ms.encode(timeline.audio(), out / "recording.flac", Path(tmp))
     return truth
 
 
@@ -312,71 +227,20 @@ def attendees() -> list[tuple[str, str]]:
 
 
 def meeting_yaml() -> str:
-    def flow(people):
-        return "\n".join(f"  - {{name: {n}, organisation: {o}}}" for n, o in people)
-
-    agenda = "\n".join(f'  - "{item.title}"' for item in ITEMS)
-    return (
-        f"title: {CARD['title']}\n"
-        f"number: {CARD['number']}\n"
-        f"date: {CARD['date']}\n"
-        f"time: \"{CARD['time']}\"\n"
-        f"place: {CARD['place']}\n"
-        f"secretary: {CARD['secretary']}\n"
-        f"justerare: [{', '.join(CARD['justerare'])}]\n"
-        f"attendees:\n{flow(attendees())}\n"
-        f"absent:\n{flow(ABSENT)}\n"
-        f"agenda:\n{agenda}\n"
-    )
+    return ms.meeting_yaml(CARD, attendees(), ABSENT, [item.title for item in ITEMS])
 
 
 def agenda_txt() -> str:
-    return "".join(f"{n}. {item.title}\n" for n, item in enumerate(ITEMS, start=1))
-
-
-def wrap(text: str, first: str = "", rest: str = "") -> list[str]:
-    # Lines broken as a PDF text extraction breaks them (the reference is ~85 characters wide).
-    return textwrap.wrap(text, width=85, initial_indent=first, subsequent_indent=rest,
-                         break_long_words=False, break_on_hyphens=False)
+    return ms.agenda_txt([item.title for item in ITEMS])
 
 
 def protokoll_txt() -> str:
     """The archived protocol, in the layout and register of protokoll nr 9 2025."""
-    people = [f"{n}, {o}" for n, o in attendees()]
-    # Two people per line, as the reference's two-column table comes out of the PDF.
-    rows = [" ".join(people[i:i + 2]) for i in range(0, len(people) - 1, 2)]
-    if len(people) % 2:
-        rows.append(people[-1])
-    out = [
-        f"{CARD['number']}",
-        "",
-        CARD["title"],
-        "",
-        f"{ORT} {CARD['date']}",
-        "",
-        f"Tid och plats: Den {DATE_LONG} {CARD['time']} i {CARD['place']}.",
-        "",
-        "Närvarande:",
-        "",
-        *[r for row in rows for r in (row, "")],
-        "Anmält förhinder:",
-        *[f"{n}, {o}" for n, o in ABSENT],
-        "",
-    ]
-    for number, item in enumerate(ITEMS, start=1):
-        last = number == len(ITEMS)
-        out += [f"{number}. {CLOSING_HEADING if last else item.title}", ""]
-        if item.summary:
-            out += [*wrap(f"Sammanfattning: {item.summary}"), ""]
-        if item.bullets:
-            out += [item.intro, "", *[ln for b in item.bullets for ln in wrap(b, first="• ", rest="  ")], ""]
-        clauses = [line.decision[1] for line in item.lines if line.decision]
-        if clauses:
-            out += ["Mötet beslutar", ""]
-            for clause in clauses:
-                out += [*wrap(clause), ""]
-    out += ["Underskriftssida", ""]
-    return "\n".join(out)
+    archived = [ms.ArchivedItem(title=CLOSING_HEADING if number == len(ITEMS) else item.title,
+                                summary=item.summary, intro=item.intro, bullets=item.bullets,
+                                clauses=[line.decision[1] for line in item.lines if line.decision])
+                for number, item in enumerate(ITEMS, start=1)]
+    return ms.protokoll_txt(CARD, attendees(), ABSENT, archived)
 
 
 def write_texts(out: Path) -> None:

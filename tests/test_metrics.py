@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from eval import evaluate, parse_protocol
-from eval.metrics import (attendance, clauses_match, pk, post_edit_rate, rouge_l, rouge_n, windowdiff)
+from eval.metrics import (attendance, boundary_hits, clauses_match, fact_found, item_found, key_fact_coverage,
+                          numeral, pk, post_edit_rate, rouge_l, rouge_n, windowdiff)
 from eval.suite import leaderboard, render_leaderboard, run_suite
 from pipelines.errors import InputError
 from pipelines.models import Person
@@ -100,6 +101,29 @@ def test_pk_and_windowdiff():
     assert 0 < pk(ref, shifted) < pk(ref, [(0, 300)]) + 1e-9
     assert windowdiff(ref, [(0, 300)]) > 0
     assert pk(ref, []) is None
+
+
+def test_swedish_numerals_as_whisper_and_secretaries_write_them():
+    assert [numeral(w) for w in ("45", "fyrtiofem", "tolv", "åttiosju", "trehundra", "sexhundratusen")] == \
+        [45, 45, 12, 87, 300, 600_000]
+    assert numeral("en") is None and numeral("femtiotalet") is None and numeral("budget") is None
+
+
+def test_key_fact_coverage_counts_facts_stated_in_the_draft():
+    facts = ["tolv miljoner", "skolskjuts", "energi", "fyra miljoner", "underskott"]
+    # Whisper's digits match the archive's words; inflections match by stem; a missing fact counts against.
+    draft = "Prognosen visar ett underskott på 12 miljoner kronor, främst högre kostnader för skolskjutsar."
+    assert key_fact_coverage(draft, facts) == pytest.approx(3 / 5)
+    assert fact_found("600 000", "nästan sexhundratusen kronor") and fact_found("2030", "till år 2030")
+    assert not fact_found("fyra miljoner", "fyra procent och 12 miljoner")  # every word of the fact
+    assert key_fact_coverage("", facts) == 0.0 and key_fact_coverage("allt", []) is None
+
+
+def test_item_found_and_boundaries_within_three_seconds():
+    assert item_found((10.0, 50.0), (12.0, 40.0))  # covers 28 of 40 s
+    assert not item_found((10.0, 50.0), (35.0, 80.0))  # covers 15 of 40 s: the talk went elsewhere
+    assert not item_found((10.0, 50.0), (None, None))  # "no discussion found"
+    assert boundary_hits([50.0, 90.0, 130.0], [52.9, 95.0, None]) == 1
 
 
 def test_post_edit_rate():

@@ -23,10 +23,13 @@ def register(app: typer.Typer) -> None:
         backend: list[str] = typer.Option([], "--backend", help="Backend att jämföra i sviten (upprepa), t.ex. rules, llama-cpp."),
         drafts: Path | None = typer.Option(None, "--drafts", help="Färdiga utkast: DRAFTS/<backend>/<fall>.json (ingen modell körs)."),
         out: Path = typer.Option(Path("out/suite"), "--out", help="Arbetskatalog för sviten."),
+        split: str | None = typer.Option(None, "--split", help="Bara fallen i den här delen av SVIT/splits.yaml (dev, test)."),
+        reuse_transcripts: bool = typer.Option(False, "--reuse-transcripts",
+                                               help="Skriv utkasten från fallens sparade transcript.json(.gz), utan Whisper."),
     ) -> None:
         """Jämför ett utkast med det arkiverade protokollet (eller kör en hel svit med topplista)."""
         if suite is not None:
-            _suite(suite, backend, drafts, out, json_out)
+            _suite(suite, backend, drafts, out, json_out, split, reuse_transcripts)
             return
         if draft is None or archived is None:
             raise InputError("ange --draft och --archived (eller --suite KATALOG) – give --draft and --archived, or --suite")
@@ -66,11 +69,18 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"HTML: {html_out}")
 
 
-def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json_out: Path | None) -> None:
+def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json_out: Path | None,
+           split: str | None, reuse_transcripts: bool) -> None:
+    from eval.corpus import render_meetings
     from eval.suite import render_leaderboard, run_suite
 
-    result = run_suite(root, backends or None, drafts=drafts, out_dir=out)
+    result = run_suite(root, backends or None, drafts=drafts, out_dir=out, split=split,
+                       reuse_transcripts=reuse_transcripts)
     typer.echo(render_leaderboard(result.leaderboard))
+    for backend, rows in result.meetings.items():
+        typer.echo(f"\n{backend}{f' ({split})' if split else ''}: per möte och sammanlagt "
+                   "(punkter hittade, gränser inom 3 s, beslut, att-satsernas chrF, sammanfattning, nyckelfakta)")
+        typer.echo(render_meetings(rows))
     for key, message in result.errors.items():
         typer.echo(f"Fel i {key}: {message}", err=True)
     if json_out:
