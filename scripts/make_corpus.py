@@ -411,7 +411,7 @@ def write_texts(spec: dict, items: list[Planned], out: Path) -> None:
 
 def check(out: Path, truth: dict) -> None:
     """The archive reads back with the project's own parser, and agrees with the truth."""
-    from eval.parse import parse_protocol
+    from pipelines.documents import parse_protocol
     from pipelines.decisions import classify
 
     archived = parse_protocol(out / "protokoll.txt")
@@ -436,8 +436,8 @@ def transcribe(out: Path) -> None:
 
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from pipelines.meeting_card import load_meeting
-    from pipelines.transcribe import TranscribeOptions, release_models
-    from pipelines.transcribe import transcribe as run
+    from pipelines.asr import TranscribeOptions, release_models
+    from pipelines.asr import transcribe as run
 
     options = TranscribeOptions()
     transcript = run(out / "recording.opus", load_meeting(out / "meeting.yaml"), options)

@@ -11,12 +11,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from eval.parse import parse_protocol
+from pipelines.documents import parse_protocol
 from eval.corpus import render_meetings
 from eval.suite import load_transcript, run_suite
 from pipelines.decisions import classify
 from pipelines.meeting_card import load_agenda, load_meeting
-from pipelines.transcribe import TranscribeOptions
+from pipelines.asr import TranscribeOptions
 from service.cli import app
 
 CORPUS = Path(__file__).resolve().parent.parent / "samples" / "corpus"
@@ -99,6 +99,7 @@ def test_split_is_fair_and_the_corpus_small():
     assert sum(f.stat().st_size for f in CORPUS.rglob("*") if f.is_file()) < 60e6
 
 
+@pytest.mark.slow  # sentence embeddings over 130 minutes of talk: half a minute
 @pytest.mark.parametrize("split", ["dev", "test"])
 def test_suite_scores_every_meeting_of_the_split_from_stored_transcripts(split, tmp_path, capsys):
     result = run_suite(CORPUS, ["rules"], split=split, reuse_transcripts=True, out_dir=tmp_path)
@@ -116,6 +117,7 @@ def test_suite_scores_every_meeting_of_the_split_from_stored_transcripts(split, 
         print(f"\n{split} (rules, lagrade transkript):\n{render_meetings(rows)}")
 
 
+@pytest.mark.slow
 def test_eval_cli_on_a_split_prints_the_table_and_writes_json(tmp_path):
     out = tmp_path / "test.json"
     res = CliRunner().invoke(app, ["eval", "--suite", str(CORPUS), "--split", "test", "--backend", "rules",
