@@ -236,7 +236,7 @@ def _draft_from_transcript(case: Case, backend: str, out_dir: Path) -> Protocol:
     """Segment and draft from the stored transcript, as `protokoll draft` does after its ASR step."""
     from pipelines.meeting_card import load_meeting
     from pipelines.files import write_json
-    from pipelines.run import draft_protocol
+    from pipelines.run import code_version, draft_protocol
     from pipelines.segment import segment_by_agenda
 
     if case.transcript is None or case.meeting is None:
@@ -244,8 +244,8 @@ def _draft_from_transcript(case: Case, backend: str, out_dir: Path) -> Protocol:
                          "case lacks a stored transcript or card")
     meeting, transcript, options = load_meeting(case.meeting), load_transcript(case.transcript), _options(backend)
     segmentation = segment_by_agenda(transcript, meeting.agenda_items())
-    # Drafted items are kept per segmentation and options, so an interrupted LLM run resumes.
-    key = hashlib.sha256((segmentation.model_dump_json() + options.model_dump_json()).encode()).hexdigest()[:12]
+    # Drafted items are kept per segmentation, options and code, so an interrupted LLM run resumes.
+    key = hashlib.sha256((segmentation.model_dump_json() + options.model_dump_json() + code_version()).encode()).hexdigest()[:12]
     case_dir = out_dir / case.name
     protocol = draft_protocol(meeting, transcript, segmentation, options, case_dir / f"drafts-{_slug(backend)}-{key}")
     write_json(case_dir / f"protocol-{_slug(backend)}.json", protocol)

@@ -12,6 +12,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -38,6 +39,17 @@ class PipelineOptions(BaseModel):
     transcribe: TranscribeOptions = Field(default_factory=TranscribeOptions)
     draft: DraftOptions = Field(default_factory=DraftOptions)
     export_docx: bool = True
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the pipeline's own code and prompts: a segmentation or draft saved by other code (before an
+    upgrade) is made again, not reused. Transcripts are keyed by their options only: too dear to redo."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")) + sorted((root.parent / "prompts").glob("*.yaml")):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
 
 
 def _key(*parts: object) -> str:
@@ -108,7 +120,7 @@ def run_pipeline(
         stages.done("transcribe", t_key)
 
     # 2. Segment by agenda item
-    s_key = _key(t_key, meeting.agenda)
+    s_key = _key(t_key, meeting.agenda, code_version())
     if stages.fresh("segment", s_key, out_dir / SEGMENTS):
         segmentation = Segmentation.model_validate_json((out_dir / SEGMENTS).read_text())
     else:
@@ -119,7 +131,8 @@ def run_pipeline(
 
     # 3. Draft each item (resumable per item)
     # Keyed by the segmentation's content, so drafts of an older segmentation are never reused.
-    d_key = _key(segmentation.model_dump(mode="json"), meeting.model_dump(mode="json"), options.draft.model_dump(mode="json"))
+    d_key = _key(segmentation.model_dump(mode="json"), meeting.model_dump(mode="json"), options.draft.model_dump(mode="json"),
+                 code_version())
     if stages.fresh("draft", d_key, out_dir / PROTOCOL):
         protocol = Protocol.model_validate_json((out_dir / PROTOCOL).read_text())
     else:

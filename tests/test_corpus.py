@@ -128,3 +128,17 @@ def test_eval_cli_on_a_split_prints_the_table_and_writes_json(tmp_path):
     assert [r["case"] for r in data["meetings"]["rules"]][-1] == "medel"
     res = CliRunner().invoke(app, ["eval", "--suite", str(CORPUS), "--split", "tuning"])
     assert res.exit_code != 0 and "tuning" in str(res.exception)
+
+
+def test_drafts_saved_by_other_code_are_made_again(tmp_path, monkeypatch):
+    from pipelines import run
+
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "sala-krisledning").symlink_to(CORPUS / "sala-krisledning")
+    out = tmp_path / "out"
+    monkeypatch.setattr(run, "code_version", lambda: "version-a")
+    run_suite(suite, ["rules"], reuse_transcripts=True, out_dir=out)
+    monkeypatch.setattr(run, "code_version", lambda: "version-b")
+    run_suite(suite, ["rules"], reuse_transcripts=True, out_dir=out)
+    assert len(list((out / "sala-krisledning").glob("drafts-*"))) == 2

@@ -126,3 +126,4 @@ def test_rerun_skips_finished_stages_and_force_redoes_them(sample_job, tmp_path)
     assert (out / "transcript.json").stat().st_mtime_ns == before  # not transcribed again
     subprocess.run(args + ["--force"], check=True, capture_output=True, timeout=1200)
     assert (out / "transcript.json").stat().st_mtime_ns != before
+
