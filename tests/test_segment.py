@@ -178,3 +178,26 @@ def test_item_numbers_whisper_wrote_without_the_word_punkt():
     assert find_cue("Vi går vidare till punktio, revisionen.").number == 10
     assert find_cue("Nästa är punktsju, bredbandet.").number == 7
     assert find_cue("Det är en utgångspunkt för arbetet.") is None
+
+
+def test_confidence_says_how_the_start_was_found():
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Vi går vidare till punkt två, budgetuppföljningen."),
+        (10.0, 20.0, "Socialförvaltningen prognostiserar ett underskott på tolv miljoner kronor."),
+        # item 3 starts without a cue or its title: placed by its talk alone
+        (31.0, 40.0, "Bygget av de nya lokalerna för de minsta barnen vid kajen kan börja i augusti."),
+        (41.0, 50.0, "Där blir det åtta avdelningar för barn mellan ett och fem år och ett tillagningskök."),
+        (51.0, 60.0, "Barnen och pedagogerna flyttar in hösten nästa år."),
+        (61.0, 66.0, "Punkt fyra gäller skolskjutsarna."),
+        (67.0, 76.0, "Avtalet för skolskjutsarna löper ut och en ny upphandling behövs."),
+        (77.0, 80.0, "Då går vi vidare till mötets avslutande."),
+        (81.0, 84.0, "Tack för i dag."),
+    ])
+    items = segment_by_agenda(t, BUDGET_AGENDA).items
+    assert items[1].confidence == 0.9  # a numbered transition
+    # Content only (the talk is embedded with the sentence before it, so the start may come one sentence
+    # late): the secretary should look.
+    assert items[2].start in (31.0, 41.0) and items[2].confidence < 0.5
+    assert items[3].start == 61.0 and items[3].confidence >= 0.75
+    assert items[4].start == 77.0 and items[4].confidence == 0.85  # a transition without a number
