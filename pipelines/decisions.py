@@ -1,19 +1,18 @@
-"""Spoken decisions: find them in the transcript, classify their kind, and check a drafted clause
-against what was said. Used by the rule drafter, the LLM chain's fallback and its grounding check."""
+"""Spoken decisions: find them in the transcript (stated, or a proposal the chair closes on), and check a
+drafted clause against what was said. Used by the rule drafter, the LLM chain's fallback and its grounding
+check; the clauses' wording is pipelines/clauses.py."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from rapidfuzz import fuzz
 
-from .models import Decision, DecisionKind, Evidence, TranscriptSegment
-from .segment import find_cue
+from .clauses import classify, correct_to_vocabulary, protocol_clause, restates, standardise, tidy_clause
+from .cues import find_cue
+from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
 
 # "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …".
@@ -33,102 +32,6 @@ _NOTE = re.compile(
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
 _THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
-
-
-def classify(clause: str) -> DecisionKind:
-    text = normalize(clause)
-    if re.search(r"\bnotera\w*\b|\blägga\b.*\btill handlingarna\b", text):
-        return "noted"
-    if re.search(r"\btacka\w*\b", text):
-        return "thanked"
-    if re.search(r"\bi uppdrag\b|\buppdra\w*\b|\bska (kartlägga|utreda|ta fram|återkomma)", text):
-        return "assigned"
-    # Whisper base hears "bordlägga" as "borde lägga".
-    if re.search(r"\bbordl[äa]gg\w*|\bborde lägg\w*|\bskjuta upp\b|\båterkomma\b|\blägga ärendet till\b", text):
-        return "postponed"
-    return "decided"
-
-
-def tidy_clause(clause: str) -> str:
-    """'att  notera informationen.' -> 'att notera informationen' (protocol style: no final period)."""
-    clause = re.sub(r"\s+", " ", clause).strip().rstrip(".!?,;: ")
-    if not re.match(r"(?i)att\b", clause):
-        clause = "att " + clause[:1].lower() + clause[1:]
-    return "att" + clause[3:]
-
-
-STANDARD_CLAUSES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "standard_clauses.yaml"
-STANDARD = 90  # rapidfuzz ratio above which a spoken clause is written as the protocol's standard clause
-
-
-@lru_cache(maxsize=1)
-def standard_clauses() -> tuple[str, ...]:
-    return tuple(yaml.safe_load(STANDARD_CLAUSES_FILE.read_text(encoding="utf-8"))["clauses"])
-
-
-def standardise(clause: str, standard: Iterable[str] = ()) -> str:
-    """The protocol's own wording of a clause Whisper heard almost right ("att borde lägga ärendet till
-    nästa möte" → "att bordlägga ärendet till nästa möte"): only when the two are nearly the same string
-    with the same numbers, so nothing is added that was not said."""
-    best, best_ratio = clause, 0.0
-    for candidate in (*standard, *standard_clauses()):
-        if re.findall(r"\d+", candidate) != re.findall(r"\d+", clause):
-            continue
-        ratio = fuzz.ratio(clause, candidate)
-        if ratio >= STANDARD and ratio > best_ratio:
-            best, best_ratio = candidate, ratio
-    return best
-
-
-VOCABULARY = 85  # rapidfuzz ratio above which a heard word is the card's word misheard
-
-
-def _vocabulary_terms(vocabulary: Iterable[str]) -> list[tuple[list[str], bool]]:
-    """(words, is a proper name): names as whole word sequences ("Anna Berg"), single-word names
-    ("Båstad"), and the long words of titles, which keep the clause's case."""
-    terms: list[tuple[list[str], bool]] = []
-    for entry in vocabulary:
-        tokens = entry.split()
-        if len(tokens) <= 3 and all(t[:1].isupper() for t in tokens):
-            terms.append((tokens, True))
-            if len(tokens) == 1:
-                continue
-        for k, t in enumerate(tokens):
-            if len(t) >= 6 and t.isalpha():
-                terms.append(([t], k > 0 and t[:1].isupper()))
-    return terms
-
-
-def correct_to_vocabulary(clause: str, vocabulary: Iterable[str]) -> str:
-    """Names and words of the meeting card, spelled as on the card where Whisper heard them nearly right
-    ("anna berj" → "Anna Berg", "traineprogrammet" → "traineeprogrammet"). Inflections are left alone: a
-    word that only adds or drops an ending ("budgeten" / "budget") is not a mishearing."""
-    tokens = clause.split()
-    for term, proper in _vocabulary_terms(vocabulary):
-        n = len(term)
-        wanted = " ".join(term)
-        for i in range(len(tokens) - n + 1):
-            heard = " ".join(tokens[i:i + n])
-            a, b = heard.lower(), wanted.lower()
-            if a == b:
-                if proper:
-                    tokens[i:i + n] = term
-                continue
-            if a.startswith(b) or b.startswith(a) or a[:1] != b[:1] or fuzz.ratio(a, b) < VOCABULARY:
-                continue
-            tokens[i:i + n] = term if proper else [t.lower() for t in term]
-    return " ".join(tokens)
-
-
-RESTATED = 88  # rapidfuzz ratio above which two clauses of one item are the same decision said again
-
-
-def restates(clause: str, earlier: Decision) -> bool:
-    """The chair saying a decision again ("… alltså att …"), Whisper hearing it a little differently.
-    Different numbers ("budgeten för 2026" / "2027") or kinds are different decisions."""
-    if classify(clause) != earlier.kind or re.findall(r"\d+", clause) != re.findall(r"\d+", earlier.text):
-        return False
-    return clause == earlier.text or fuzz.ratio(clause, earlier.text) >= RESTATED
 
 
 # "Förslaget är att …", "jag föreslår att vi …", "förvaltningen föreslår att …", "det föreslås att …".
@@ -160,35 +63,6 @@ _ASK = re.compile(
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
 _HEDGE = re.compile(r"\b(?:borde|kanske|skulle|kunde|ifall|innan|eventuellt|möjligen|funderar|inte|om (?:vi|mötet|nämnden|man))\b")
-_IRREGULAR = {"ger": "ge", "tar": "ta", "antar": "anta", "går": "gå", "får": "få", "gör": "göra", "ser": "se",
-              "avslår": "avslå", "står": "stå", "beslutar": "besluta"}
-
-
-def protocol_clause(clause: str) -> str:
-    """A proposal as spoken → the att-clause of a protocol: "att vi ger (ska ge) förvaltningen i uppdrag"
-    → "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
-    clause = tidy_clause(clause)
-    clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
-    # "att ärendet bordläggs" → "att bordlägga ärendet".
-    clause = re.sub(r"^att\s+(ärendet|frågan|punkten)\s+bordläggs\b", r"att bordlägga \1", clause)
-    # "att vi ska godkänna …": the modal goes, the infinitive stays.
-    clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?"
-                    r"(?:ska|skall|bör|måste|vill|kommer att)\s+", "att ", clause)
-    m = re.match(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?(\w+)\b", clause)
-    if m:
-        verb = m.group(1)
-        if verb in _IRREGULAR:
-            inf = _IRREGULAR[verb]
-        elif verb.endswith("ar"):
-            inf = verb[:-1]
-        elif verb.endswith("er") and len(verb) > 3:
-            inf = verb[:-2] + "a"
-        else:
-            return clause
-        clause = "att " + inf + clause[m.end():]
-    return clause
-
-
 # The words a decision hangs on, as Whisper mishears them ("med slutar att", "föreslorar", "renalighet med
 # föranslaget"): a word this close to one of them is read as it.
 _KEY_WORDS = ("beslutar", "beslutat", "besluta", "beslutade", "föreslår", "förslaget", "enlighet", "noterar",

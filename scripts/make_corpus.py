@@ -412,7 +412,7 @@ def write_texts(spec: dict, items: list[Planned], out: Path) -> None:
 def check(out: Path, truth: dict) -> None:
     """The archive reads back with the project's own parser, and agrees with the truth."""
     from pipelines.documents import parse_protocol
-    from pipelines.decisions import classify
+    from pipelines.clauses import classify
 
     archived = parse_protocol(out / "protokoll.txt")
     assert len(archived.items) == len(truth["items"]), out

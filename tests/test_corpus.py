@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from pipelines.documents import parse_protocol
 from eval.corpus import render_meetings
 from eval.suite import load_transcript, run_suite
-from pipelines.decisions import classify
+from pipelines.clauses import classify
 from pipelines.meeting_card import load_agenda, load_meeting
 from pipelines.asr import TranscribeOptions
 from service.cli import app

@@ -1,4 +1,5 @@
-from pipelines.decisions import classify, find_spoken_decisions, support, tidy_clause
+from pipelines.clauses import classify, tidy_clause
+from pipelines.decisions import find_spoken_decisions, support
 from pipelines.models import TranscriptSegment
 
 

@@ -14,7 +14,7 @@ import av
 import numpy as np
 import pytest
 
-from pipelines.decisions import classify
+from pipelines.clauses import classify
 from pipelines.documents import parse_protocol
 from pipelines.meeting_card import load_agenda, load_meeting
 

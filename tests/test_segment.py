@@ -2,7 +2,8 @@
 sample meeting in test_pipeline.py)."""
 
 from pipelines.models import AgendaItem, Transcript, TranscriptSegment, Word
-from pipelines.segment import find_cue, segment_by_agenda
+from pipelines.cues import find_cue
+from pipelines.segment import segment_by_agenda
 
 AGENDA = [
     AgendaItem(number=1, title="Mötets öppnande"),

@@ -18,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..decisions import classify
+from ..clauses import classify
 from ..errors import InputError
 from ..models import Decision, ItemDraft, Protocol
 from .header import ISO_DATE, PAGE_NOISE, collapse_ws, parse_header

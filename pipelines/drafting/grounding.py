@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from ..decisions import classify, find_spoken_decisions, is_decision_talk, support, tidy_clause
+from ..clauses import classify, tidy_clause
+from ..decisions import find_spoken_decisions, is_decision_talk, support
 from ..models import Decision, Evidence, Meeting, TranscriptSegment
 from ..text import content_stems, normalize
 from .output import DraftOutput

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..decisions import find_spoken_decisions
 from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
-from ..segment import find_cue
+from ..cues import find_cue
 from ..text import normalize, split_sentences
 
 if TYPE_CHECKING:

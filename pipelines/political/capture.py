@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..decisions import classify, find_spoken_decisions
+from ..clauses import classify
+from ..decisions import find_spoken_decisions
 from ..models import Decision, Evidence, ItemDraft, Protocol, Segmentation, Transcript, TranscriptSegment
 from ..text import normalize, to_number, words
 from .card import UNKNOWN, Arende, Member, PoliticalCard
