@@ -25,6 +25,8 @@ CONFIGS: list[tuple[str, dict]] = [  # (name, TranscribeOptions fields)
     ("faster-whisper-int8-beam5", dict(backend="faster-whisper", compute_type="int8", beam_size=5)),
     ("faster-whisper-int8-beam5-workers", dict(backend="faster-whisper", compute_type="int8", beam_size=5, workers=0)),
     ("faster-whisper-int8-beam5-batch4", dict(backend="faster-whisper", compute_type="int8", beam_size=5, batch_size=4)),
+    ("faster-whisper-int8-beam5-batch4-workers",
+     dict(backend="faster-whisper", compute_type="int8", beam_size=5, batch_size=4, workers=0)),
     ("faster-whisper-int8-beam5-batch8", dict(backend="faster-whisper", compute_type="int8", beam_size=5, batch_size=8)),
     ("faster-whisper-int8-beam5-batch16", dict(backend="faster-whisper", compute_type="int8", beam_size=5, batch_size=16)),
     ("faster-whisper-float32-greedy", dict(backend="faster-whisper", compute_type="float32", beam_size=1)),
@@ -68,8 +70,10 @@ def measure(audio: Path, reference: str | None, threads: int, only: list[str] | 
 
     ref = _normalise(reference) if reference else None
     rows: dict[str, dict] = {}
+    names = {name for name, _ in CONFIGS}
     for name, options in CONFIGS:
-        if (only and not any(o in name for o in only)) or (name.endswith("-workers") and threads == 1):
+        chosen = not only or any(o == name or (o not in names and o in name) for o in only)  # a whole name is exact
+        if not chosen or (name.endswith("-workers") and threads == 1):
             continue  # one worker with one thread is the plain row
         r = isolated(_transcribe, audio=str(audio), threads=threads, options=options)
         if "error" in r:
@@ -84,8 +88,9 @@ def measure(audio: Path, reference: str | None, threads: int, only: list[str] | 
             "wer": round(jiwer.wer(ref, _normalise(r["text"])), 3) if ref else None,
             "load": [r["load_before"], r["load_after"]],
         }
+    # On several cores our default is the workers row (TranscribeOptions: one-thread workers).
+    default = rows.get(f"{DEFAULT}-workers") or rows.get(DEFAULT, {})
     for row in rows.values():
-        default = rows.get(DEFAULT, {})
         base = rows.get(f"openai-whisper-{'greedy' if row['beam'] == 1 else 'beam5'}", {})
         if "rtf" in row and default.get("rtf"):
             row["speedup_vs_default"] = round(default["rtf"] / row["rtf"], 2)

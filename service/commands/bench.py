@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         threads: list[int] = typer.Option([1], "--threads", help="Samma antal trådar för alla motorer; upprepa för flera."),
         long_minutes: list[float] = typer.Option([], "--long-minutes", help="Mät även ett långt möte byggt av exempelmötet (minuter); upprepa."),
         long_only: bool = typer.Option(False, "--long-only", help="Bara de långa mötena, inte --audio."),
-        only: list[str] = typer.Option([], "--only", help="Bara konfigurationer vars namn innehåller detta."),
+        only: list[str] = typer.Option([], "--only", help="Bara denna konfiguration (helt namn) eller de vars namn innehåller detta; upprepa."),
         json_out: Path | None = typer.Option(None, "--json"),
     ) -> None:
         """faster-whisper (i följd och i batch), whisper.cpp och openai-whisper på samma vikter: RTF, minne, WER, kvot mot standard."""
