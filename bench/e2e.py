@@ -26,7 +26,7 @@ def build_long_meeting(minutes: float, workdir: Path) -> tuple[Path, Path]:
     meeting keeps its short agenda, so each item's transcript grows (and drafting goes map-reduce)."""
     truth = json.loads((SAMPLE / "truth.json").read_text())
     recording = SAMPLE / "recording.flac"
-    rounds = max(1, math.ceil(minutes * 60 / truth["duration"]))
+    rounds = _rounds(minutes, truth)
     parts = []
     for item in truth["items"]:
         part = workdir / f"item-{item['number']}.flac"
@@ -39,6 +39,20 @@ def build_long_meeting(minutes: float, workdir: Path) -> tuple[Path, Path]:
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(listing),
                     "-ac", "1", "-ar", "16000", str(long_audio)], check=True)
     return long_audio, SAMPLE / "meeting.yaml"
+
+
+def _rounds(minutes: float, truth: dict) -> int:
+    return max(1, math.ceil(minutes * 60 / truth["duration"]))
+
+
+def long_meeting_reference(minutes: float) -> str:
+    """What is said in build_long_meeting(minutes): each item's utterances, repeated as its talk is."""
+    truth = json.loads((SAMPLE / "truth.json").read_text())
+    text = []
+    for item in truth["items"]:
+        said = " ".join(u["text"] for u in truth["utterances"] if item["start"] <= u["start"] < item["end"])
+        text += [said] * _rounds(minutes, truth)
+    return " ".join(text)
 
 
 def _run(audio: str, card: str, out: str, drafter: str, threads: int) -> dict:

@@ -1,5 +1,5 @@
-"""Speech recognition: recording -> Transcript with Whisper (faster-whisper by default, openai-whisper on
-the same weights for comparison).
+"""Speech recognition: recording -> Transcript with Whisper (faster-whisper by default; openai-whisper and
+whisper.cpp on the same weights for comparison).
 
     from pipelines.asr import TranscribeOptions, transcribe, release_models
 """

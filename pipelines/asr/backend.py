@@ -30,9 +30,16 @@ class Backend(Protocol):
 
 
 def _faster_whisper(model_dir: Path, options: TranscribeOptions) -> Backend:
+    from .batched import BatchedFasterWhisper
     from .faster import FasterWhisper
 
-    return FasterWhisper(model_dir, options)
+    return (BatchedFasterWhisper if options.batch_size else FasterWhisper)(model_dir, options)
+
+
+def _whisper_cpp(model_dir: Path, options: TranscribeOptions) -> Backend:
+    from .whispercpp import WhisperCpp
+
+    return WhisperCpp(model_dir, options)
 
 
 def _openai_whisper(model_dir: Path, options: TranscribeOptions) -> Backend:
@@ -44,6 +51,7 @@ def _openai_whisper(model_dir: Path, options: TranscribeOptions) -> Backend:
 BACKENDS: dict[str, Callable[[Path, TranscribeOptions], Backend]] = {
     "faster-whisper": _faster_whisper,
     "openai-whisper": _openai_whisper,
+    "whisper-cpp": _whisper_cpp,
 }
 _loaded: list[Backend] = []
 

@@ -137,13 +137,13 @@ def to_openai_state(variables: dict[str, np.ndarray]) -> tuple[dict, dict]:
     return dims, state
 
 
-def default_target(model_dir: Path) -> Path:
-    """Where the converted checkpoint of `model_dir` is cached: next to the CTranslate2 models."""
+def default_target(model_dir: Path, suffix: str = "openai.pt") -> Path:
+    """Where a conversion of `model_dir` is cached (`suffix` names the format): next to the CTranslate2 models."""
     model_dir = Path(model_dir).resolve()
     if model_dir == (weights.cache_dir() / "whisper-base-ct2").resolve():
-        return weights.cache_dir() / "whisper-base-openai.pt"
+        return weights.cache_dir() / f"whisper-base-{suffix}"
     digest = hashlib.sha1(str(model_dir).encode()).hexdigest()[:8]
-    return weights.cache_dir() / f"{model_dir.name}-{digest}-openai.pt"
+    return weights.cache_dir() / f"{model_dir.name}-{digest}-{suffix}"
 
 
 def convert(model_dir: Path, target: Path | None = None) -> Path:

@@ -33,11 +33,14 @@ class DecodingOptions(BaseModel):
 
 
 class TranscribeOptions(BaseModel):
-    backend: Literal["faster-whisper", "openai-whisper"] = "faster-whisper"
+    backend: Literal["faster-whisper", "openai-whisper", "whisper-cpp"] = "faster-whisper"
     model_dir: Path | None = None  # None -> weights.whisper_base_dir(); any CTranslate2 Whisper dir works
     language: str = "sv"
     beam_size: int = 5
     compute_type: str = "int8"  # faster-whisper only; openai-whisper runs float32 on CPU
+    # faster-whisper only: > 0 decodes that many 30-s chunks at once (BatchedInferencePipeline, batched.py);
+    # 0 decodes them one after another with temperature fallback.
+    batch_size: int = Field(0, ge=0)
     threads: int = 1  # per worker
     # Windows transcribed side by side (faster-whisper only; openai-whisper runs one at a time): two
     # 1-thread workers use 2 cores better than one 2-thread worker.

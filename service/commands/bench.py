@@ -27,14 +27,17 @@ def register(app: typer.Typer) -> None:
     def asr(
         audio: Path = typer.Option(Path("samples/meeting/recording.flac"), "--audio"),
         reference: Path | None = typer.Option(None, "--reference", help="Facit: textfil eller truth.json (ger WER)."),
-        threads: int = typer.Option(1, "--threads", help="Samma antal trådar för alla motorer."),
-        only: list[str] = typer.Option([], "--only", help="Bara konfigurationer vars namn innehåller detta."),
+        threads: list[int] = typer.Option([1], "--threads", help="Samma antal trådar för alla motorer; upprepa för flera."),
+        long_minutes: list[float] = typer.Option([], "--long-minutes", help="Mät även ett långt möte byggt av exempelmötet (minuter); upprepa."),
+        long_only: bool = typer.Option(False, "--long-only", help="Bara de långa mötena, inte --audio."),
+        only: list[str] = typer.Option([], "--only", help="Bara denna konfiguration (helt namn) eller de vars namn innehåller detta; upprepa."),
         json_out: Path | None = typer.Option(None, "--json"),
     ) -> None:
-        """faster-whisper int8/float32 och openai-whisper, girigt och beam 5: RTF, minne, WER."""
+        """faster-whisper (i följd och i batch), whisper.cpp och openai-whisper på samma vikter: RTF, minne, WER, kvot mot standard."""
         from bench.asr import run
 
-        run(audio, reference=reference, threads=threads, only=only or None, json_out=json_out)
+        run(None if long_only else audio, reference=reference, threads=threads, only=only or None, json_out=json_out,
+            long_minutes=long_minutes)
 
     @bench.command("e2e")
     def e2e(

@@ -8,7 +8,7 @@ import typer
 from pydantic import ValidationError
 from tqdm import tqdm
 
-from pipelines.asr import TranscribeOptions
+from pipelines.asr import BACKENDS, TranscribeOptions
 from pipelines.drafting import DraftOptions
 from pipelines.errors import InputError
 from pipelines.meeting_card import load_meeting
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
         base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-kompatibel endpoint (nyckel i OPENAI_API_KEY)."),
         archive: Path | None = typer.Option(None, "--archive", help="Katalog med tidigare protokoll för stilexempel."),
         item_tokens: int = typer.Option(_DRAFT.item_token_budget, "--item-tokens", help="Hur mycket av en punkts tal språkmodellen läser (token, 10–15 min tal); längre punkter kortas till det centrala. 0 = allt."),
-        asr: str = typer.Option(_ASR.backend, "--asr", help="faster-whisper | openai-whisper"),
+        asr: str = typer.Option(_ASR.backend, "--asr", help=" | ".join(BACKENDS)),
         whisper_model: str | None = typer.Option(None, "--whisper-model", help="KB-Whisper-modell (kb-whisper-small, se 'protokoll models list') eller en katalog i CTranslate2-format."),
         beam_size: int = typer.Option(_ASR.beam_size, "--beam-size"),
         threads: int = typer.Option(_ASR.threads, "--threads", help="CPU-trådar per Whisper-arbetare."),
