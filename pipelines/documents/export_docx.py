@@ -57,18 +57,25 @@ def city(place: str | None) -> str | None:
 # public entry point
 
 
-def export_docx(protocol: Protocol, out: Path, *, template: Path | None = None, comments: bool = False,
-                mode: Mode = "draft", item: int | None = None) -> Path:
-    """Write the protocol (or, with `item`, an extract of one item) as a Word document at `out`."""
+def items_to_write(protocol: Protocol, mode: str, item: int | None) -> list[ItemDraft]:
+    """The items a document of `protocol` holds, in order (one, for an extract); a bad mode or item number
+    is an error in both languages."""
     if mode not in ("draft", "approved"):
         raise InputError(f"okänt läge '{mode}' (draft eller approved) – unknown mode")
     items = sorted(protocol.items, key=lambda i: i.number)
-    if item is not None:
-        chosen = [i for i in items if i.number == item]
-        if not chosen:
-            numbers = ", ".join(str(i.number) for i in items) or "inga"
-            raise InputError(f"punkt {item} finns inte i protokollet (punkter: {numbers}) – no such item")
-        items = chosen
+    if item is None:
+        return items
+    chosen = [i for i in items if i.number == item]
+    if not chosen:
+        numbers = ", ".join(str(i.number) for i in items) or "inga"
+        raise InputError(f"punkt {item} finns inte i protokollet (punkter: {numbers}) – no such item")
+    return chosen
+
+
+def export_docx(protocol: Protocol, out: Path, *, template: Path | None = None, comments: bool = False,
+                mode: Mode = "draft", item: int | None = None) -> Path:
+    """Write the protocol (or, with `item`, an extract of one item) as a Word document at `out`."""
+    items = items_to_write(protocol, mode, item)
     document, house = open_base(template)
     writer = _Writer(document, protocol, mode=mode, comments=comments, extract=item is not None)
     writer.header()

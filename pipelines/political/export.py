@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 
 from ..dates import clock, swedish_date
 from ..documents.docx_base import borderless, clean, draft_banner, open_base, page_footer, paragraph_style, save_docx
-from ..documents.export_docx import DRAFT_BANNER, REVIEW, Mode
+from ..documents.export_docx import DRAFT_BANNER, REVIEW, Mode, items_to_write
 from ..documents.export_docx import _excerpt as excerpt
 from ..documents.export_docx import _Writer as NumberedWriter
 from ..errors import InputError
@@ -45,13 +45,7 @@ def export_political_docx(protocol: Protocol, out: Path, *, template: Path | Non
     card = protocol.meeting.political
     if card is None:
         raise InputError("protokollet har inget politiskt organ (body/members i mötets kort) – not a political body's protocol")
-    if mode not in ("draft", "approved"):
-        raise InputError(f"okänt läge '{mode}' (draft eller approved) – unknown mode")
-    items = sorted(protocol.items, key=lambda i: i.number)
-    if item is not None:
-        items = [i for i in items if i.number == item]
-        if not items:
-            raise InputError(f"punkt {item} finns inte i protokollet (punkter 1–{len(protocol.items)}) – no such item")
+    items = items_to_write(protocol, mode, item)
     document, house = open_base(template)
     writer = _Writer(document, protocol, card, mode=mode, comments=comments)
     if mode == "draft":
