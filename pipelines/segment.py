@@ -119,11 +119,16 @@ def _discussion_orders(items: list[AgendaItem], cues: list[Cue | None], withdraw
     # Where each item most likely starts: its start evidence plus the content of the talk that follows.
     following = np.array([content[i:i + ANCHOR_SEGMENTS].sum(axis=0) for i in range(len(start))])
     # The first and last items (the opening and closing) keep their places.
-    anchors = {
-        k: max(range(len(start)), key=lambda i: start[i][k][0] + following[i][k])
-        for k in range(1, len(items) - 1) if items[k].number not in withdrawn
-    }
-    anchored = [0, *sorted(anchors, key=anchors.__getitem__), len(items) - 1]
+    anchors: dict[int, int] = {}
+    for k in range(1, len(items) - 1):
+        if items[k].number in withdrawn:
+            continue
+        anchors[k] = max(range(len(start)), key=lambda i: start[i][k][0] + following[i][k])
+        # Talk that merely resembles an item does not move it ahead of its agenda predecessor: only an item
+        # with start evidence of its own (a cue, its title said) is taken out of order.
+        if max(row[k][0] for row in start) <= 0 and k - 1 in anchors:
+            anchors[k] = max(anchors[k], anchors[k - 1])
+    anchored = [0, *sorted(anchors, key=lambda k: (anchors[k], k)), len(items) - 1]
     for order in (_insert_unplaced(sorted(first_seen, key=first_seen.__getitem__), items),
                   _insert_unplaced(list(dict.fromkeys(anchored)), items)):
         if order not in orders:
