@@ -46,12 +46,12 @@ def standard_clauses() -> tuple[str, ...]:
     return tuple(yaml.safe_load(STANDARD_CLAUSES_FILE.read_text(encoding="utf-8"))["clauses"])
 
 
-def standardise(clause: str, standard: Iterable[str] = ()) -> str:
+def standardise(clause: str) -> str:
     """The protocol's own wording of a clause Whisper heard almost right ("att borde lägga ärendet till
     nästa möte" → "att bordlägga ärendet till nästa möte"): only when the two are nearly the same string
     with the same numbers, so nothing is added that was not said."""
     best, best_ratio = clause, 0.0
-    for candidate in (*standard, *standard_clauses()):
+    for candidate in standard_clauses():
         if re.findall(r"\d+", candidate) != re.findall(r"\d+", clause):
             continue
         ratio = fuzz.ratio(clause, candidate)

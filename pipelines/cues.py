@@ -32,6 +32,7 @@ _WITHDRAWN = re.compile(
     r"(?:har\s+)?(?:utgår|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
 )
 
+
 @dataclass
 class Cue:
     number: int | None

@@ -108,29 +108,30 @@ def _closes(sentence: str) -> bool:
     return len(short.split()) <= 6 and any(fuzz.ratio(short, p) >= ACCEPT_SOUNDS_LIKE for p in _ACCEPT_PHRASES)
 
 
+_VERB = re.compile(r"beslut|beslöt|föresl")
+
+
 def _hedged(sentence: str, match_start: int) -> bool:
     """A hedge among the three words just before the decision verb governs it."""
-    verb = re.compile(r"beslut|beslöt|föresl").search(sentence, match_start)
+    verb = _VERB.search(sentence, match_start)
     before = sentence[: verb.start() if verb else match_start]
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
 
 
-def find_spoken_decisions(
-    segments: Iterable[TranscriptSegment], standard: Iterable[str] = (), vocabulary: Iterable[str] = ()
-) -> list[Decision]:
+def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Iterable[str] = ()) -> list[Decision]:
     """Every decision of one item, with the segments it was spoken in as evidence: a decision the chair
     states ("mötet beslutar att …"), and a proposal ("förslaget är att …") the chair closes on ("Kan mötet
     besluta så? Ja.", "Då är det beslutat."). A decision restated later in the item is one decision with
     each moment it was said; hedged talk ("vi borde kanske besluta att …") is not a decision. Clauses
-    nearly equal to a standard clause (`standard`, the archive's, and prompts/standard_clauses.yaml) take
-    its wording; names and title words of the card heard nearly right (`vocabulary`) take the card's
-    spelling. What was heard stays in the evidence."""
-    standard, vocabulary = tuple(standard), tuple(vocabulary)
+    nearly equal to a standard clause (prompts/standard_clauses.yaml) take its wording; names and title
+    words of the card heard nearly right (`vocabulary`) take the card's spelling. What was heard stays in
+    the evidence."""
+    vocabulary = tuple(vocabulary)
     found: list[Decision] = []
     proposal: tuple[str, TranscriptSegment] | None = None
 
     def add(clause: str, *segs: TranscriptSegment) -> None:
-        clause = standardise(correct_to_vocabulary(protocol_clause(clause), vocabulary), standard)
+        clause = standardise(correct_to_vocabulary(protocol_clause(clause), vocabulary))
         if len(clause.split()) < 2:
             return
         unique = {s.id: s for s in segs}.values()
