@@ -140,10 +140,6 @@ def run_pipeline(
         drafting(0.0)  # the stage shows when it starts, not when the first item is done
         protocol = draft_protocol(meeting, transcript, segmentation, options.draft, out_dir / DRAFTS / d_key,
                                   progress=drafting)
-        if meeting.political is not None:  # yrkanden, omröstning, jäv … per § (pipelines/political/capture.py)
-            from .political.capture import capture_protocol
-
-            protocol = capture_protocol(protocol, transcript, segmentation)
         write_json(out_dir / PROTOCOL, protocol)
         stages.done("draft", d_key)
 
@@ -166,9 +162,16 @@ def export_for(protocol: Protocol):
 
 def draft_protocol(meeting: Meeting, transcript: Transcript, segmentation: Segmentation, options: DraftOptions,
                    drafts_dir: Path, progress: Callable[[float], None] | None = None) -> Protocol:
+    """Every item drafted from its talk (resumable per item in `drafts_dir`), and for a political body each
+    § captured: the one way `protokoll draft`, the service and the evaluation suite make a protocol."""
     drafter = make_drafter(options, meeting)
     items = draft_items(drafter, transcript, segmentation.items, drafts_dir, progress)
-    return Protocol(meeting=meeting, items=items, drafter=drafter.name)
+    protocol = Protocol(meeting=meeting, items=items, drafter=drafter.name)
+    if meeting.political is not None:  # yrkanden, omröstning, jäv … per § (pipelines/political/capture.py)
+        from .political.capture import capture_protocol
+
+        protocol = capture_protocol(protocol, transcript, segmentation)
+    return protocol
 
 
 def redraft_item(protocol: Protocol, transcript_text: str, number: int, options: DraftOptions | None = None) -> ItemDraft:

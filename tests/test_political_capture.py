@@ -255,3 +255,21 @@ def test_the_word_proposition_wins_over_a_plain_put():
              "kommunstyrelsen bifaller arbetsutskottets förslag."]
     (prop,) = capture(lines, number=2).political.propositions
     assert prop.proposals == ["arbetsutskottets förslag", "bifall till motionen"]
+
+
+def test_drafting_a_political_protocol_captures_each_paragraph_on_every_path(tmp_path):
+    # draft_protocol is shared by `protokoll draft` and the evaluation suite's stored-transcript path.
+    from pipelines.drafting import DraftOptions
+    from pipelines.models import Segment, Segmentation, Transcript
+    from pipelines.run import draft_protocol
+
+    segs = [TranscriptSegment(id=i, start=10.0 * i, end=10.0 * i + 8, text=t) for i, t in enumerate(VOTE)]
+    transcript = Transcript(language="sv", duration=150.0, backend="test", model="hand", segments=segs)
+    segmentation = Segmentation(method="test", items=[
+        Segment(number=1, title=POL.arenden[0].title, start=0.0, end=150.0, confidence=0.9,
+                segment_ids=[s.id for s in segs]),
+        Segment(number=2, title=POL.arenden[1].title, confidence=0.5),
+    ])
+    protocol = draft_protocol(MEETING, transcript, segmentation, DraftOptions(backend="rules"), tmp_path)
+    record = protocol.item(1).political
+    assert record is not None and [m.member for m in record.motions] == ["Johan Ek", "Anna Berg"]
