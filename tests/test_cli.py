@@ -71,6 +71,8 @@ def test_unknown_drafter_or_asr_is_a_message_not_a_traceback(tmp_path, sample_re
     assert_refused(result, "--drafter", "'foo'", "rules")
     result = draft(sample_recording, tmp_path / "out", CARD, "--asr", "x")
     assert_refused(result, "--asr", "'x'", "faster-whisper")
+    result = draft(sample_recording, tmp_path / "out", CARD, "--batch-size", "-1")
+    assert_refused(result, "--batch-size", "-1")
     assert not (tmp_path / "out" / "transcript.json").exists()
 
 

@@ -73,6 +73,7 @@ def register(app: typer.Typer) -> None:
         beam_size: int = typer.Option(_ASR.beam_size, "--beam-size"),
         threads: int = typer.Option(_ASR.threads, "--threads", help="CPU-trådar per Whisper-arbetare."),
         workers: int = typer.Option(_ASR.workers, "--workers", help="Fönster som transkriberas samtidigt (faster-whisper); trådar × arbetare ≈ antal kärnor."),
+        batch_size: int = typer.Option(_ASR.batch_size, "--batch-size", help="faster-whisper: så många 30-s-bitar avkodas tillsammans (BatchedInferencePipeline); 0 = fönster för fönster (standard, säkrast på långa möten)."),
         language: str = typer.Option(_ASR.language, "--language"),
         force: bool = typer.Option(False, "--force", help="Gör om alla steg, även färdiga."),
     ) -> None:
@@ -84,7 +85,8 @@ def register(app: typer.Typer) -> None:
         whisper_dir = resolve_whisper_model(whisper_model) if whisper_model else None
         options = PipelineOptions(
             transcribe=_options(TranscribeOptions, "--asr", backend=asr, model_dir=whisper_dir, beam_size=beam_size,
-                                threads=threads, workers=workers, language=language),
+                                threads=threads, workers=workers, batch_size=batch_size,
+                                language=language),
             draft=_options(DraftOptions, "--drafter", backend=drafter, model=llm_model, base_url=base_url,
                            archive=archive, item_token_budget=item_tokens),
         )
