@@ -63,10 +63,13 @@ class Meeting(BaseModel):
     time: str | None = Field(None, max_length=NAME_LENGTH)  # "08.30-12.00"
     place: str | None = Field(None, max_length=NAME_LENGTH)
     secretary: str | None = Field(None, max_length=NAME_LENGTH)
+    chair: str | None = Field(None, max_length=NAME_LENGTH)  # ordförande, signs beside the justerare
     justerare: list[Annotated[str, Field(max_length=NAME_LENGTH)]] = Field(default_factory=list, max_length=20)
     attendees: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     absent: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     agenda: list[Annotated[str, Field(max_length=TITLE_LENGTH)]] = Field(default_factory=list, max_length=AGENDA_ITEMS)
+    # Words the organisation taught the service (names Whisper misheard before), primed like the names above.
+    glossary: list[Annotated[str, Field(max_length=NAME_LENGTH)]] = Field(default_factory=list, max_length=500)
     # A political body's card (members, ärenden): the protocol is written in the §-layout.
     political: PoliticalCard | None = None
 
@@ -91,6 +94,7 @@ class Meeting(BaseModel):
         if self.secretary:
             words.append(self.secretary)
         words.extend(self.agenda)
+        words.extend(self.glossary)
         return list(dict.fromkeys(words))
 
 
