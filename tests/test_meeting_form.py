@@ -185,3 +185,59 @@ def zipfile_of(content: bytes):
     import zipfile
 
     return zipfile.ZipFile(io.BytesIO(content))
+
+
+# --- the transcript panel: sentences, search and replace ----------------------------------------
+
+def test_search_and_replace_a_name_across_items_is_one_audited_change(server, anna, tmp_path):
+    from tests.helpers.server import ready_meeting
+
+    m = f"/api/meetings/{ready_meeting(anna, make_audio(tmp_path / 'möte.flac'))}"
+    v = anna.get(m + "/protocol").json()["version"]
+    v = anna.patch(m + "/items/1", json={"summary": "Jonas Jönson öppnade mötet.", "version": v}).json()["version"]
+    v = anna.patch(m + "/items/3", json={"transcript": "Jönson: inga övriga frågor. Jönsonska huset nämndes.",
+                                         "version": v}).json()["version"]
+    v = anna.patch(m + "/decisions/d2a", json={"status": "accepted", "version": v}).json()["version"]
+    v = anna.patch(m + "/decisions/d2b", json={"status": "edited", "text": "att uppdra åt Jönson att återkomma",
+                                               "version": v}).json()["version"]
+    v = anna.patch(m + "/decisions/d3a", json={"status": "accepted", "version": v}).json()["version"]
+
+    hits = anna.get(m + "/search", params={"q": "Jönson"}).json()
+    assert {(h["item"], h["field"]) for h in hits} == {(1, "summary"), (3, "transcript"), (2, "decision:d2b")}
+    assert all(h["count"] == 1 for h in hits)  # "Jönsonska" is another word
+    assert anna.get(m + "/search", params={"q": "jönson"}).json() == []  # case as typed
+
+    assert anna.post(m + "/replace", json={"find": "Jönson", "replace": "Jönsson", "version": v - 1}).status_code == 409
+    r = anna.post(m + "/replace", json={"find": "Jönson", "replace": "Jönsson", "version": v, "add_to_glossary": True})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"version": v + 1, "count": 3, "fields": 3, "glossary_added": True}
+    protocol = anna.get(m + "/protocol").json()
+    items = {i["number"]: i for i in protocol["items"]}
+    assert items[1]["summary"] == "Jonas Jönsson öppnade mötet."
+    assert items[3]["transcript"] == "Jönsson: inga övriga frågor. Jönsonska huset nämndes."
+    d2b = next(d for d in items[2]["decisions"] if d["id"] == "d2b")
+    assert d2b["text"] == "att uppdra åt Jönsson att återkomma" and d2b["status"] == "edited"
+    assert next(d for d in items[3]["decisions"] if d["id"] == "d3a")["status"] == "accepted"  # untouched
+    assert "Jönsson" in anna.get("/api/org/glossary").json()
+    entry = anna.get(m + "/audit").json()[-1]
+    assert entry["action"] == "replace" and entry["actor"] == "anna@bastad.se"
+    assert entry["before"]["fields"]["1:summary"] == "Jonas Jönson öppnade mötet."
+    assert entry["after"]["fields"]["1:summary"] == "Jonas Jönsson öppnade mötet."
+
+    nothing = anna.post(m + "/replace", json={"find": "Jönson", "replace": "Jönsson", "version": v + 1})
+    assert nothing.status_code == 422 and "finns inte" in nothing.json()["detail"]
+    assert anna.get(m + "/protocol").json()["version"] == v + 1  # a refused replace changes nothing
+
+
+def test_sentences_carry_times_items_and_the_replacements(anna, tmp_path):
+    from tests.helpers.server import ready_meeting
+
+    m = f"/api/meetings/{ready_meeting(anna, make_audio(tmp_path / 'möte.flac'))}"
+    sentences = anna.get(m + "/sentences").json()
+    assert sentences == [{"start": 0.0, "end": 1.0, "item": 1,
+                          "text": "<script>alert('x')</script> Vi beslutar att notera."}]
+    v = anna.get(m + "/protocol").json()["version"]
+    assert anna.post(m + "/replace", json={"find": "beslutar", "replace": "bestämmer", "version": v}).status_code == 200
+    assert anna.get(m + "/sentences").json()[0]["text"] == "<script>alert('x')</script> Vi bestämmer att notera."
+    bo = anna.get(m.replace(m.rsplit("/", 1)[1], "0" * 32) + "/sentences")
+    assert bo.status_code == 404
