@@ -234,8 +234,11 @@ def test_sentences_carry_times_items_and_the_replacements(anna, tmp_path):
 
     m = f"/api/meetings/{ready_meeting(anna, make_audio(tmp_path / 'möte.flac'))}"
     sentences = anna.get(m + "/sentences").json()
-    assert sentences == [{"start": 0.0, "end": 1.0, "item": 1,
-                          "text": "<script>alert('x')</script> Vi beslutar att notera."}]
+    assert sentences[:3] == [
+        {"start": 0.0, "end": 0.5, "item": 1, "text": "<script>alert('x')</script> Vi beslutar att notera."},
+        {"start": 0.5, "end": 1.0, "item": 1, "text": "Vi noterar punkt 1."},
+        {"start": 1.0, "end": 1.5, "item": 2, "text": "Vi går till punkt 2, Diskussion kring AI."}]
+    assert [s["item"] for s in sentences] == [1, 1, 2, 2, 3, 3]
     v = anna.get(m + "/protocol").json()["version"]
     assert anna.post(m + "/replace", json={"find": "beslutar", "replace": "bestämmer", "version": v}).status_code == 200
     assert anna.get(m + "/sentences").json()[0]["text"] == "<script>alert('x')</script> Vi bestämmer att notera."
