@@ -244,3 +244,20 @@ def test_sentences_carry_times_items_and_the_replacements(anna, tmp_path):
     assert anna.get(m + "/sentences").json()[0]["text"] == "<script>alert('x')</script> Vi bestämmer att notera."
     bo = anna.get(m.replace(m.rsplit("/", 1)[1], "0" * 32) + "/sentences")
     assert bo.status_code == 404
+
+
+def test_justerare_chosen_in_the_meeting_are_set_on_the_review_page_and_sign(anna, tmp_path):
+    """A YAML card without justerare (item 1 chose them): the review header sets them and the chair."""
+    from tests.helpers.server import ready_meeting
+
+    m = f"/api/meetings/{ready_meeting(anna, make_audio(tmp_path / 'möte.flac'))}"
+    before = signature_page(docx.Document(io.BytesIO(anna.get(m + "/export.docx").content)))
+    assert "Sara Lund" not in before and "Ordförande" not in before
+    v = anna.get(m + "/protocol").json()["version"]
+    r = anna.patch(m + "/header", json={"justerare": ["Sara Lund", " "], "chair": "Erik Svensson", "version": v})
+    assert r.status_code == 200
+    page = signature_page(docx.Document(io.BytesIO(anna.get(m + "/export.docx").content)))
+    assert page[page.index("Ordförande") + 2] == "Erik Svensson"
+    assert page[page.index("Justeras") + 2] == "Sara Lund"
+    review = anna.get(m.replace("/api", "")).text
+    assert 'data-header="chair" value="Erik Svensson"' in review and ">Sara Lund</textarea>" in review
