@@ -148,6 +148,8 @@ def test_search_and_replace_a_name_across_items(browser, server, tmp_path):  # n
     page.wait_for_function("() => !document.getElementById('audio').paused && document.getElementById('audio').currentTime"
                            " >= 2.0 && (document.querySelector('li.sentence.playing') || {textContent: ''}).textContent.includes('punkt 3')")
     page.evaluate("() => document.getElementById('audio').pause()")
+    # below the sticky player, so the panel's heading shows in the picture
+    page.evaluate("() => window.scrollTo(0, document.getElementById('transcript-panel').offsetTop - 80)")
     page.locator("#transcript-panel").screenshot(path=str(ARTIFACTS / "transcript-panel.png"))
     glossary = page.evaluate("async () => (await fetch('/api/org/glossary')).json()")
     assert glossary == ["Jönsson"]
