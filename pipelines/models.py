@@ -93,8 +93,8 @@ class Meeting(BaseModel):
                 words.append(person.organisation)
         if self.secretary:
             words.append(self.secretary)
+        words.extend(self.glossary)  # before the agenda's long titles: the prompt is cut to a token budget
         words.extend(self.agenda)
-        words.extend(self.glossary)
         return list(dict.fromkeys(words))
 
 

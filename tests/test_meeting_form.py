@@ -62,6 +62,15 @@ def test_form_gives_the_card_the_yaml_path_reads():
     assert "Fjärås" in meeting.vocabulary()  # the organisation's glossary primes Whisper
 
 
+def test_glossary_words_survive_the_prompt_budget_of_a_long_agenda():
+    from pipelines.asr.transcribe import vocabulary_prompt
+
+    agenda = "\n".join(f"{n}. Information om budget, investeringar och planering del {n}" for n in range(1, 40))
+    _, meeting = meeting_card(MeetingForm.model_validate({**FORM, "agenda": agenda}), glossary=["Fjärås"])
+    prompt = vocabulary_prompt(meeting.vocabulary(), lambda text: len(text.split()))
+    assert "Fjärås" in prompt and "del 39" not in prompt  # cut, but after the taught word
+
+
 @pytest.mark.parametrize("change, message", [
     ({"date": "2 mars"}, "mötesformuläret: ogiltigt mötes­kort"),
     ({"title": " "}, "  - title:"),

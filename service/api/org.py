@@ -79,12 +79,12 @@ def get_template(db: SessionDep, user: CurrentUser):
             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {}}}})
 async def put_template(request: Request, db: SessionDep, user: Writer, filename: str = "mall.docx"):
     """The .docx/.dotx as the request body; `filename` names it."""
-    content = b""
+    content = bytearray()
     async for chunk in request.stream():
         content += chunk
         if len(content) > org_lists.TEMPLATE_BYTES:
-            break
-    org_lists.save_template(db, user.org_id, filename, content, user.email)
+            break  # save_template refuses it (413); no need to hold more
+    org_lists.save_template(db, user.org_id, filename, bytes(content), user.email)
     return _info(org_lists.template(db, user.org_id))
 
 
