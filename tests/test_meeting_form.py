@@ -270,3 +270,25 @@ def test_justerare_chosen_in_the_meeting_are_set_on_the_review_page_and_sign(ann
     assert page[page.index("Justeras") + 2] == "Sara Lund"
     review = anna.get(m.replace("/api", "")).text
     assert 'data-header="chair" value="Erik Svensson"' in review and ">Sara Lund</textarea>" in review
+
+
+def test_template_must_be_a_small_word_file(tmp_path):
+    from service import org_lists
+    from service.auth import add_user as add
+    from service.db import open_db
+    from service.errors import Invalid, TooLarge
+
+    sessions = open_db(tmp_path / "data")
+    with sessions() as db:
+        add(db, "anna@bastad.se", "hemligt-lösen-1", "Båstad")
+        good = (FIXTURES / "template.docx").read_bytes()
+        with pytest.raises(TooLarge):
+            org_lists.save_template(db, 1, "mall.docx", good + b"\0" * org_lists.TEMPLATE_BYTES, "anna@bastad.se")
+        with pytest.raises(Invalid, match="Word-fil"):
+            org_lists.save_template(db, 1, "mall.pdf", good, "anna@bastad.se")
+        with pytest.raises(Invalid, match="läsbar"):
+            org_lists.save_template(db, 1, "mall.docx", b"PK\x03\x04 inte en zip", "anna@bastad.se")
+        assert org_lists.template(db, 1) is None  # nothing half-saved
+        org_lists.save_template(db, 1, "mall.dotx", good, "anna@bastad.se")
+        assert org_lists.template(db, 1).content == good
+    sessions.kw["bind"].dispose()
