@@ -63,10 +63,13 @@ class Meeting(BaseModel):
     time: str | None = Field(None, max_length=NAME_LENGTH)  # "08.30-12.00"
     place: str | None = Field(None, max_length=NAME_LENGTH)
     secretary: str | None = Field(None, max_length=NAME_LENGTH)
+    chair: str | None = Field(None, max_length=NAME_LENGTH)  # ordförande, signs beside the justerare
     justerare: list[Annotated[str, Field(max_length=NAME_LENGTH)]] = Field(default_factory=list, max_length=20)
     attendees: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     absent: list[Person] = Field(default_factory=list, max_length=AGENDA_ITEMS * 5)
     agenda: list[Annotated[str, Field(max_length=TITLE_LENGTH)]] = Field(default_factory=list, max_length=AGENDA_ITEMS)
+    # Words the organisation taught the service (names Whisper misheard before), primed like the names above.
+    glossary: list[Annotated[str, Field(max_length=NAME_LENGTH)]] = Field(default_factory=list, max_length=500)
     # A political body's card (members, ärenden): the protocol is written in the §-layout.
     political: PoliticalCard | None = None
 
@@ -90,6 +93,7 @@ class Meeting(BaseModel):
                 words.append(person.organisation)
         if self.secretary:
             words.append(self.secretary)
+        words.extend(self.glossary)  # before the agenda's long titles: the prompt is cut to a token budget
         words.extend(self.agenda)
         return list(dict.fromkeys(words))
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy import (Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, create_engine,
+                        event)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -104,6 +105,41 @@ class SecurityEvent(Base):
     target: Mapped[str] = mapped_column(String(320), default="")  # a meeting id or an email
     ip: Mapped[str] = mapped_column(String(64), default="")
     ok: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class OrgMember(Base):
+    """One person of the organisation's member list, offered as an attendee by the meeting form."""
+
+    __tablename__ = "org_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # the list's order, as the secretary keeps it
+    name: Mapped[str] = mapped_column(String(200))
+    party: Mapped[str] = mapped_column(String(200), default="")  # party or organisation ("S", "Båstad")
+    role: Mapped[str] = mapped_column(String(200), default="")  # "ordförande", "ledamot", …
+
+
+class OrgWord(Base):
+    """A word the organisation taught the service (a name Whisper misheard); new meeting cards carry it."""
+
+    __tablename__ = "org_glossary"
+    __table_args__ = (UniqueConstraint("org_id", "word", name="uq_org_glossary_word"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(200))
+    added_by: Mapped[str] = mapped_column(String(320))
+    added: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class OrgTemplate(Base):
+    """The organisation's Word template (styles, header, footer, logo) for exports."""
+
+    __tablename__ = "org_templates"
+    org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(320))
+    uploaded: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def db_url(data_dir: Path) -> str:

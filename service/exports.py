@@ -12,9 +12,10 @@ import io
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Literal
 
 import docx
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from pipelines.run import export_for
@@ -90,20 +91,36 @@ def _stable_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+class ExportOptions(BaseModel):
+    """The choices of the export dialog, as the CLI's `protokoll export` has them."""
+
+    mode: Literal["draft", "approved"] | None = None  # None: "approved" once every decision is reviewed
+    comments: bool = False  # the evidence (times + transcript excerpt) as Word comments
+    item: int | None = Field(None, ge=1)  # a protokollsutdrag of one item
+    template: bool = False  # the organisation's Word template
+
+
 def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: dt.datetime,
-               mode: str | None = None) -> bytes:
-    """The Word document of `protocol`. `mode` defaults to "approved" once every decision is reviewed,
-    else "draft"; "approved" with unreviewed decisions is refused rather than silently leaving them out."""
+               options: ExportOptions | None = None, template: bytes | None = None) -> bytes:
+    """The Word document of `protocol` (`template`: the .docx to build on). `options.mode` defaults to
+    "approved" once every decision (of the extract's item) is reviewed, else "draft"; "approved" with
+    unreviewed decisions is refused rather than silently leaving them out."""
+    options = options or ExportOptions()
     clean = for_export(protocol)
-    pending = sum(d.status == SUGGESTED for i in clean.items for d in i.decisions)
-    if mode is None:
-        mode = "draft" if pending else "approved"
+    pending = sum(d.status == SUGGESTED for i in clean.items for d in i.decisions
+                  if options.item is None or i.number == options.item)
+    mode = options.mode or ("draft" if pending else "approved")
     if mode == "approved" and pending:
         raise Conflict(f"{pending} beslut är inte granskade än. Godta, redigera eller stryk dem innan du exporterar "
                        f"bara godkända beslut – {pending} decisions are not reviewed yet")
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="export-") as tmp:
-        path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode)
+        template_path = None
+        if template is not None:
+            template_path = Path(tmp) / "mall.docx"
+            template_path.write_bytes(template)
+        path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode, comments=options.comments,
+                                 item=options.item, template=template_path)
         document = docx.Document(str(path))
     props = document.core_properties
     props.comments = kept_stats(original, protocol).sentence()

@@ -187,7 +187,7 @@ def _people(lines: list[str], field: str) -> list[Person]:
 
 
 def edit_header(db: Session, row: MeetingRow, actor: str, version: int, changes: dict[str, Any]) -> int:
-    """Attendance, place, time and justerare, as the secretary corrects them."""
+    """Attendance, place, time, chair and justerare, as the secretary corrects them."""
     if not changes:
         raise Invalid("Inget att ändra – nothing to change")
     people = {key: _people(changes[key], key) for key in ("attendees", "absent") if key in changes}
@@ -197,7 +197,7 @@ def edit_header(db: Session, row: MeetingRow, actor: str, version: int, changes:
         before = {k: json.loads(json.dumps(getattr(m, k), default=lambda o: o.model_dump())) for k in changes}
         for key, value in people.items():
             setattr(m, key, value)
-        for key in ("place", "time"):
+        for key in ("place", "time", "chair"):
             if key in changes:
                 setattr(m, key, changes[key].strip() or None)
         if "justerare" in changes:

@@ -83,6 +83,7 @@ class HeaderPatch(BaseModel):
     absent: list[PersonLine] | None = Field(None, max_length=PEOPLE)
     place: Name | None = None
     time: Name | None = None
+    chair: Name | None = None
     justerare: list[Name] | None = Field(None, max_length=20)
     version: int
 

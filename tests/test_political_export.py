@@ -140,8 +140,8 @@ def test_the_review_service_exports_a_political_body_in_the_paragraph_layout(pro
     import datetime as dt
     import io
 
-    from service.exports import docx_bytes
+    from service.exports import ExportOptions, docx_bytes
 
-    data = docx_bytes(protocol, protocol, tmp_path, dt.datetime(2026, 5, 4, 12, 0), mode="draft")
+    data = docx_bytes(protocol, protocol, tmp_path, dt.datetime(2026, 5, 4, 12, 0), ExportOptions(mode="draft"))
     paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
     assert "§ 112 Investering i ny förskola" in paragraphs

@@ -5,9 +5,9 @@
     Kommundirektörsmöte i Familjen Helsingborg
     Helsingborg 2025-12-12                     Sekreterare: …
     Tid och plats: Den 12 december 2025 08.30-12.00 på …
-    Närvarande: (two columns of "Namn, Organisation")   Anmält förhinder: …   Justerare: …
+    Närvarande: (two columns of "Namn, Organisation")   Anmält förhinder: …   Ordförande: …   Justerare: …
     1. Title  /  Granska: … (draft)  /  Sammanfattning: … or a bullet list  /  Mötet beslutar  /  att …
-    Mötet avslutades kl. …  ·  Underskriftssida (Vid protokollet, Justeras)  ·  footer "Sida X av Y"
+    Mötet avslutades kl. …  ·  Underskriftssida (Vid protokollet, Ordförande, Justeras)  ·  footer "Sida X av Y"
 
 `mode="draft"` marks what the secretary still has to review ([Förslag], [Ej belagt i inspelningen]);
 `mode="approved"` keeps only accepted and edited decisions, unmarked, for justering. `item=N` writes a
@@ -169,6 +169,8 @@ class _Writer:
         if self.extract:
             return
         self.attendees()
+        if m.chair:
+            self.label("Ordförande:", m.chair)
         if m.justerare:
             self.label("Justerare:", ", ".join(m.justerare))
 
@@ -260,6 +262,8 @@ class _Writer:
         town = city(m.place) or "Ort"
         self.para(f"{town} den …………………………")
         self.signature("Vid protokollet", [m.secretary or ""])
+        if m.chair:
+            self.signature("Ordförande", [m.chair])
         self.signature("Justeras", m.justerare or [""])
 
     def signature(self, heading: str, names: list[str]) -> None:

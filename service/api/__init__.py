@@ -4,9 +4,12 @@ exceptions mapped to status codes in service/errors.py."""
 
 from fastapi import APIRouter
 
-from . import meetings, protocol, session
+from . import export, meetings, org, protocol, session, transcript
 
 router = APIRouter(prefix="/api", tags=["api"])
 router.include_router(session.router)
 router.include_router(meetings.router)
 router.include_router(protocol.router)
+router.include_router(export.router)
+router.include_router(org.router)
+router.include_router(transcript.router)

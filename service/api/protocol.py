@@ -1,26 +1,23 @@
 """The protocol under review: read it, edit decisions, items and the header, redraft an item,
-the audit trail, how much of the draft was kept, and the Word export."""
+the audit trail and how much of the draft was kept (the Word export: api/export.py)."""
 
 from __future__ import annotations
 
 import json
-from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
 from .. import review
-from ..audit import client_ip, record
 from ..db import AuditRow
-from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
-from ..exports import KeptStats, docx_bytes, kept_stats
+from ..deps import MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
+from ..exports import KeptStats, kept_stats
 from ..schemas import (AuditEntry, DecisionAdded, DecisionNew, DecisionPatch, HeaderPatch, ItemPatch, ProtocolOut,
                        Saved, VersionOnly)
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
 STALE = {409: {"description": "Inaktuell version eller protokollet är inte klart"}}
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @router.get("/protocol", response_model=ProtocolOut, responses=STALE)
@@ -79,19 +76,3 @@ def audit(row: MeetingDep, db: SessionDep):
 @router.get("/stats", response_model=KeptStats, responses=STALE)
 def stats(row: MeetingDep):
     return kept_stats(review.load_original(row), review.load_protocol(row))
-
-
-@router.get("/export.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}, **STALE})
-async def export(meeting_id: str, request: Request, user: CurrentUser,
-                 mode: Literal["draft", "approved"] | None = None):
-    """Word file of the current version. Rejected decisions never appear; the document's properties
-    say how much of the AI draft was kept. "approved" is refused (409) while decisions are unreviewed."""
-    with request.app.state.sessions() as db:
-        row = find_meeting(db, user, meeting_id)
-        protocol, original = review.load_protocol(row), review.load_original(row)
-    workdir = request.app.state.data.meeting_dir(row.id) / "exports"
-    content = await run_in_threadpool(docx_bytes, protocol, original, workdir, row.updated, mode)
-    with request.app.state.sessions() as db:
-        record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
-    name = f"protokoll-{protocol.meeting.date.isoformat()}.docx"
-    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -5,9 +5,18 @@ const form = document.getElementById("upload");
 const bar = document.getElementById("upload-progress");
 const error = document.getElementById("upload-error");
 
-form.addEventListener("submit", (ev) => {
+form.addEventListener("submit", async (ev) => {
   ev.preventDefault();
   error.hidden = true;
+  const body = new FormData(form);
+  try {  // the meeting form as a card (meeting_form.js), unless a YAML card was chosen
+    const card = await window.meetingCard();
+    if (card !== null) body.set("meeting", card);
+  } catch (e) {
+    error.textContent = "Mötet kunde inte skapas: " + e.message;
+    error.hidden = false;
+    return;
+  }
   const xhr = new XMLHttpRequest();
   xhr.open("POST", "/api/meetings");
   xhr.setRequestHeader("X-CSRF-Token", csrf);
@@ -21,7 +30,7 @@ form.addEventListener("submit", (ev) => {
     bar.hidden = true;
   };
   xhr.onerror = () => { error.textContent = "Uppladdningen avbröts (för stor fil eller nätverksfel)."; error.hidden = false; };
-  xhr.send(new FormData(form));
+  xhr.send(body);
 });
 
 // Keep the list's status fresh while jobs run (in place: a reload would clear a half-filled form).
