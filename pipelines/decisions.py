@@ -68,20 +68,64 @@ _HEDGE = re.compile(r"\b(?:borde|kanske|skulle|kunde|ifall|innan|eventuellt|möj
 _KEY_WORDS = ("beslutar", "beslutat", "besluta", "beslutade", "föreslår", "förslaget", "enlighet", "noterar",
               "bordlägga", "bordläggs")
 SOUNDS_LIKE = 80  # rapidfuzz ratio of a heard word to a key word
+SAME_SOUND = 85  # ratio of their sound keys ("vässlutar" and "beslutar" sound the same)
+JOINED_SOUND = 87  # two heard words that together sound like a key word ("bäst lutar", "viss lupat")
+
+
+def _sound_key(word: str) -> str:
+    """A word as it sounds, for Whisper's mishearings of the key words: ä as e, an initial v as b (and its
+    vowel i as e: "vislutar"), doubled letters once."""
+    word = word.replace("ä", "e").replace("é", "e").replace("w", "v")
+    word = re.sub(r"^v", "b", word)
+    word = re.sub(r"^bi", "be", word)
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+_KEY_SOUNDS = {k: _sound_key(k) for k in _KEY_WORDS}
 
 
 @lru_cache(maxsize=65536)
-def _heard_as(word: str) -> str:
+def _heard_as(word: str, joined: bool = False) -> str:
     # Forms of the key words themselves ("notera", "förslag", "beslut") are left as they are.
     if len(word) < 5 or any(word.startswith(k[:5]) for k in _KEY_WORDS):
         return word
-    best = max(_KEY_WORDS, key=lambda k: fuzz.ratio(word, k))
-    return best if fuzz.ratio(word, best) >= SOUNDS_LIKE else word
+    key = _sound_key(word)
+    best = max(_KEY_WORDS, key=lambda k: (fuzz.ratio(word, k), fuzz.ratio(key, _KEY_SOUNDS[k])))
+    sounded = max(_KEY_WORDS, key=lambda k: fuzz.ratio(key, _KEY_SOUNDS[k]))
+    if joined:  # the two words begin as the key word does ("att bordlägga" is not one word)
+        close = fuzz.ratio(key, _KEY_SOUNDS[sounded]) >= JOINED_SOUND and key[:1] == _KEY_SOUNDS[sounded][:1]
+        return sounded if close else word
+    if fuzz.ratio(word, best) >= SOUNDS_LIKE:
+        return best
+    return sounded if fuzz.ratio(key, _KEY_SOUNDS[sounded]) >= SAME_SOUND else word
+
+
+_PRONOUNS = {"jag", "du", "han", "hon", "vi", "ni", "de", "man", "den", "det"}
+
+
+def _read_words(text: str) -> str:
+    words = re.split(r"([^\W\d_]+)", text)  # words at the odd indexes, what lies between at the even
+    out = words[:]
+    for i in range(1, len(words), 2):
+        # The end of a key word is a word of its own after a pronoun ("vi slutade att …"), a key word
+        # with its start lost after anything else ("arbetsutskottet med slutar att …").
+        tail = any(k.endswith(words[i]) for k in _KEY_WORDS)
+        if not (tail and i > 1 and words[i - 2] in _PRONOUNS):
+            out[i] = _heard_as(words[i])
+    # A key word Whisper split in two: both parts at least three letters, separated by one space.
+    for i in range(1, len(words) - 2, 2):
+        a, b = out[i], out[i + 2]
+        if (words[i + 1] == " " and a == words[i] and b == words[i + 2] and min(len(a), len(b)) >= 3
+                and not any(w.startswith(k[:5]) for w in (a, b) for k in _KEY_WORDS)):
+            joined = _heard_as(a + b, joined=True)
+            if joined != a + b:
+                out[i], out[i + 1], out[i + 2] = joined, "", ""
+    return "".join(out)
 
 
 def heard_text(text: str) -> str:
     """Normalised text with the decision's key words read by sound."""
-    return re.sub(r"[^\W\d_]+", lambda m: _heard_as(m.group(0)), normalize(text))
+    return _read_words(normalize(text))
 
 
 def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
@@ -91,12 +135,22 @@ def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSe
 _INLINE_ASK = re.compile(r",?\s*\b(?:kan|får jag fråga om|ska)\b[^,]{0,40}?(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*)\s+så\b.*$")
 
 
-def _consent(sentences: list[tuple[TranscriptSegment, str]], n: int) -> bool:
+# Someone objecting to the chair's question: "Nej, …", "jag yrkar avslag", "jag vill reservera mig".
+_OBJECTION = re.compile(r"^\s*nej\b|\byrka\w*|\bavslag|\breserv\w*|\bmotförslag|\binvänd\w*")
+# The formal question on a proposal ("Kan mötet besluta så?"): nobody objecting is consent, although
+# Whisper often loses the "Ja." that follows it.
+_FORMAL_ASK = re.compile(r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*")
+
+
+def _consent(sentences: list[tuple[TranscriptSegment, str]], n: int, formal: bool = False) -> bool:
     """The meeting agreed to the question in sentence n: someone said yes, or nobody objected and the
-    chair moved on to the next item (or the item ended)."""
+    chair moved on to the next item (or the item ended); to the chair's formal question on a proposal,
+    whatever is said next that is not an objection."""
     if n + 1 >= len(sentences):
         return True
     following = sentences[n + 1][1]
+    if formal and not _OBJECTION.search(following):
+        return True
     return bool(_YES.match(following)) or find_cue(following) is not None
 
 
@@ -156,11 +210,13 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             inline = _INLINE_ASK.search(clause)  # "Jag föreslår att …, kan mötet besluta så."
             if inline:
                 clause, asked = clause[: inline.start()], True
+                agreed = _consent(sentences, n, formal=True)
             proposal = (clause, seg)
             if asked and agreed:
                 add(clause, seg, *agreed_with)
                 proposal = None
             continue
+        stated = False
         for d in _DECIDE.finditer(text):
             if _hedged(text, d.start()):
                 continue
@@ -171,10 +227,15 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
                     proposal = (d.group(1), seg)
                 continue
             add(d.group(1), seg)
-        if proposal is not None and _closes(text):
+            stated = True
+        if stated:
+            # The chair stating the decision in full ("vi har alltså beslutat att …") is what was decided;
+            # a proposal heard before it is that decision or was overtaken by it.
+            proposal = None
+        elif proposal is not None and _closes(text):
             add(proposal[0], proposal[1], seg)
             proposal = None
-        elif proposal is not None and _ASK.search(text) and agreed:
+        elif proposal is not None and _ASK.search(text) and _consent(sentences, n, formal=bool(_FORMAL_ASK.search(text))):
             add(proposal[0], proposal[1], seg, *agreed_with)
             proposal = None
         if _POSTPONE.search(text):
