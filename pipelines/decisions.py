@@ -40,6 +40,7 @@ _PROPOSAL = re.compile(
     # "Förslaget är att", and as Whisper hears it ("förslaget ber att", "förslag i förhållt så att").
     r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?(?:\s+[^\W\d_]{1,8}){1,3}?|"
     r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
+    r"\bför+e?sl\w*\s+(?:jag|vi)|"  # "Då föreslår jag att …"
     r"\bföreslås)\s+(?:(?:alltså|allt så|därför|då|mötet|nämnden)\s+)*(att\s+[^.!?]+)"
 )
 # The chair closing on the proposal: "Då är det beslutat.", "Vi gör så.", "… beslutar i enlighet med förslaget".

@@ -210,3 +210,14 @@ def test_a_standard_clause_heard_badly_takes_its_wording_when_it_sounds_the_same
     # Other content that sounds a little like one keeps its words.
     other = find_spoken_decisions([seg(0, "Mötet beslutar att notera rapporten om informationsinsatsen.", 0)])
     assert [d.text for d in other] == ["att notera rapporten om informationsinsatsen"]
+
+
+def test_a_proposal_with_the_verb_first_is_a_proposal_not_a_decision():
+    # "Då föreslår jag att ärendet bordläggs" is the chair's proposal; the decision is the statement after it.
+    found = find_spoken_decisions([
+        seg(0, "Då föreslår jag att ärendet bordläggs till nästa möte.", 0),
+        seg(1, "Mötet beslutar att bordlägga ärendet till nästa möte.", 5),
+    ])
+    assert [(d.text, d.kind) for d in found] == [("att bordlägga ärendet till nästa möte", "postponed")]
+    assert find_spoken_decisions([seg(0, "Då föreslår jag att ärendet bordläggs till nästa möte.", 0),
+                                  seg(1, "Nej, jag vill att vi avgör det i dag.", 5)]) == []
