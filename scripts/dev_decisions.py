@@ -2,11 +2,12 @@
 
     python scripts/dev_decisions.py samples/corpus --split dev [--only kiruna-ks] [--quiet]
 
-Each item is drafted twice from the stored transcript: with the true item spans of truth.json (what
-the decision finder and the summariser get right by themselves) and with the predicted segmentation
-(what a user gets). Per item it prints the archived clauses, what was said for each, the clauses
+Each item is drafted three ways: from the words the script had spoken (truth.json's utterances: what
+the decision finder and the summariser get right without Whisper's mishearings), from the stored
+transcript with the true item spans (with them) and with the predicted segmentation (what a user
+gets). Per item it prints the archived clauses, what was said for each, the clauses
 found and whether each matches; missed decisions show the sentences heard around the moment they
-were said. Totals: decision P/R/F1 both ways, and the summaries' ROUGE-1 and key-fact coverage.
+were said. Totals: decision P/R/F1 all three ways, and the summaries' ROUGE-1 and key-fact coverage.
 Tune on dev only; run the test split once, at the end.
 """
 
@@ -25,7 +26,7 @@ from pipelines.decisions import heard_text  # noqa: E402
 from pipelines.drafting.rules import draft_item  # noqa: E402
 from pipelines.meeting_card import load_meeting  # noqa: E402
 from pipelines.documents import parse_protocol  # noqa: E402
-from pipelines.models import Segment, Transcript  # noqa: E402
+from pipelines.models import Segment, Transcript, TranscriptSegment  # noqa: E402
 from pipelines.text import split_sentences  # noqa: E402
 
 
@@ -39,6 +40,20 @@ def true_segments(transcript: Transcript, truth: dict) -> dict[int, Segment]:
         out[t["number"]] = Segment(number=t["number"], title=t["title"], start=t["start"], end=t["end"],
                                    confidence=1.0, segment_ids=ids)
     return out
+
+
+def spoken_words(truth: dict) -> tuple[Transcript, dict[int, Segment]]:
+    """The script's own words as a transcript, one segment per utterance, and each item's segments."""
+    utterances = truth["utterances"]
+    transcript = Transcript(language="sv", duration=truth["duration"], backend="manus", model="facit", segments=[
+        TranscriptSegment(id=i, start=u["start"], end=u["end"], text=u["text"]) for i, u in enumerate(utterances)])
+    items = {}
+    for t in truth["items"]:
+        ids = [i for i, u in enumerate(utterances) if u["item"] == t["number"]]
+        if ids:
+            items[t["number"]] = Segment(number=t["number"], title=t["title"], start=utterances[ids[0]]["start"],
+                                         end=utterances[ids[-1]]["end"], confidence=1.0, segment_ids=ids)
+    return transcript, items
 
 
 def predicted_segments(transcript: Transcript, meeting, cache: Path) -> dict[int, Segment]:
@@ -90,7 +105,7 @@ def score_item(meeting, transcript, segment, archived_item, truth_item, tally: T
         if i not in ok_d:
             said = " | ".join(e.text for e in d.evidence)
             print(f"   [{label}] ✗ EXTRA   {d.text}   ← {said}")
-    if summary and label == "true":
+    if summary and label != "pred":
         print(f"   [summary] {m.summary_scores(m.item_text(draft), summary)['rouge1']:.2f}  facts "
               f"{sum(facts)}/{len(facts)}: {draft.summary}")
     return draft, pairs
@@ -106,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="predicted segmentations are kept here between runs")
     args = ap.parse_args(argv)
 
-    with_truth, with_predicted = Tally(), Tally()
+    with_words, with_truth, with_predicted = Tally(), Tally(), Tally()
     for case in discover_cases(args.suite, args.split):
         if args.only and case.name not in args.only:
             continue
@@ -115,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         archived = {i.number: i for i in parse_protocol(case.archived).items}
         ours = true_segments(transcript, truth)
         theirs = predicted_segments(transcript, meeting, args.cache / f"{case.name}.json")
+        script, said = spoken_words(truth)
         if not args.quiet:
             print(f"\n=== {case.name}")
         for t in truth["items"]:
@@ -125,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"   said [{d['style']}] {d.get('spoken', '')}")
                 for nd in (x for x in truth["non_decisions"] if x["item"] == n):
                     print(f"   not a decision: {nd['text']}")
+            if n in said:
+                score_item(meeting, script, said[n], archived.get(n), t, with_words, args.quiet, "said")
             if n in ours:
                 score_item(meeting, transcript, ours[n], archived.get(n), t, with_truth, args.quiet, "true")
             if n in theirs and theirs[n].segment_ids:
@@ -134,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet and n in ours:
                 _show_missed(transcript, truth, n, ours[n], meeting)
     print()
-    print(with_truth.line("true spans"))
-    print(with_predicted.line("predicted spans"))
+    print(with_words.line("words said, true spans"))
+    print(with_truth.line("transcript, true spans"))
+    print(with_predicted.line("transcript, predicted spans"))
     return 0
 
 
