@@ -143,13 +143,18 @@ _IRREGULAR = {"ger": "ge", "tar": "ta", "antar": "anta", "går": "gå", "får": 
               "avslår": "avslå", "står": "stå", "beslutar": "besluta"}
 
 
+_PASSIVE = {"bordläggs": "bordlägga", "antas": "anta", "godkänns": "godkänna", "fastställs": "fastställa",
+            "noteras": "notera", "bifalls": "bifalla", "avslås": "avslå", "återremitteras": "återremittera"}
+
+
 def protocol_clause(clause: str) -> str:
     """A proposal as spoken → the att-clause of a protocol: "att vi ger (ska ge) förvaltningen i uppdrag"
     → "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
     clause = tidy_clause(clause)
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
-    # "att ärendet bordläggs" → "att bordlägga ärendet".
-    clause = re.sub(r"^att\s+(ärendet|frågan|punkten)\s+bordläggs\b", r"att bordlägga \1", clause)
+    # The passive as said: "att ärendet bordläggs" → "att bordlägga ärendet", "att planen antas" → "att anta planen".
+    clause = re.sub(rf"^att\s+((?:den |det |de )?(?:\w+ )?\w{{3,}}(?:en|et|na|n|t))\s+({'|'.join(_PASSIVE)})\b",
+                    lambda m: f"att {_PASSIVE[m.group(2)]} {m.group(1)}", clause)
     # "att vi ska godkänna …": the modal goes, the infinitive stays.
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?"
                     r"(?:ska|skall|bör|måste|vill|kommer att)\s+", "att ", clause)

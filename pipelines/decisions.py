@@ -27,7 +27,17 @@ _DECIDE = re.compile(
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
 _NOTE = re.compile(
     r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
-    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b"
+    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
+    r"\b(?:vi|mötet|nämnden)\s+lägger\s+(?:alltså\s+)?(informationen|rapporten|redovisningen)\s+till handlingarna\b"
+)
+# The body deciding in the present tense, without "beslutar att": "Mötet godkänner dagordningen.", "Nämnden
+# antar planen." Only the body as subject: "vi antar att …" is a guess, not a decision.
+_BODY_VERBS = {"godkänner": "godkänna", "antar": "anta", "fastställer": "fastställa", "bifaller": "bifalla",
+               "avslår": "avslå", "bordlägger": "bordlägga", "återremitterar": "återremittera"}
+_BODY_DECIDES = re.compile(
+    r"\b(?:mötet|nämnden|styrelsen|kommunstyrelsen|utskottet|arbetsutskottet|fullmäktige|gruppen)\s+"
+    r"(?:(?:alltså|därmed|då|härmed)\s+)?(" + "|".join(_BODY_VERBS) + r")\s+(?:(?:alltså|därmed|då|härmed)\s+)?"
+    r"(?!att\b|kanske\b|inte\b|nog\b|troligen\b|eventuellt\b)([^.!?]+)"
 )
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
@@ -51,15 +61,21 @@ ACCEPT_SOUNDS_LIKE = 72  # rapidfuzz ratio of a short sentence to a closing phra
 _ACCEPT = re.compile(
     r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
     r"(?:då |så )?gör vi så|vi gör så|det blir så|"
-    r"(?:beslutar|beslutas|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
+    r"(?:beslutar|beslutas|beslutat|beslutade|beslöt|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
     r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b)"
 )
 # "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
 # Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
 # question to the meeting that names a decision or ends on "så", answered yes in the next sentence.
 _ASK = re.compile(
-    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska)\b[^?]{0,60}"
+    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska|är)\b[^?]{0,60}"
     r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\bgöra så|\bställa sig bakom|så)\s*\?$"
+)
+# Other questions to the meeting on the proposal, answered yes: "Kan vi besluta enligt förslaget?", "Kan vi
+# bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
+_ASK_OTHERWISE = re.compile(
+    r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens)(?:\s+\w+){0,3}\s*\?$"
 )
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
@@ -137,7 +153,8 @@ _INLINE_ASK = re.compile(r",?\s*\b(?:kan|får jag fråga om|ska)\b[^,]{0,40}?(?:
 
 
 # Someone objecting to the chair's question: "Nej, …", "jag yrkar avslag", "jag vill reservera mig".
-_OBJECTION = re.compile(r"^\s*nej\b|\byrka\w*|\bavslag|\breserv\w*|\bmotförslag|\binvänd\w*")
+_OBJECTION = re.compile(r"^\s*nej\b|\byrka\w*|\bavslag|\breserv\w*|\bmotförslag|\binvänd\w*|\b(?:in)?vänta\b|"
+                        r"\bmer underlag|\binte (?:beredd|överens|enig)")
 # The formal question on a proposal ("Kan mötet besluta så?"): nobody objecting is consent, although
 # Whisper often loses the "Ja." that follows it.
 _FORMAL_ASK = re.compile(r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*")
@@ -166,10 +183,13 @@ def _closes(sentence: str) -> bool:
 _VERB = re.compile(r"beslut|beslöt|föresl")
 
 
-def _hedged(sentence: str, match_start: int) -> bool:
-    """A hedge among the three words just before the decision verb governs it."""
+def _hedged(sentence: str, match_start: int, clause_start: int | None = None) -> bool:
+    """A hedge among the three words just before the decision verb governs it, or one between the verb
+    and its clause ("mötet beslutar inte att …", "nämnden godkänner kanske avtalet")."""
     verb = _VERB.search(sentence, match_start)
     before = sentence[: verb.start() if verb else match_start]
+    if clause_start is not None and _HEDGE.search(sentence[(verb.end() if verb else match_start):clause_start]):
+        return True
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
 
 
@@ -219,7 +239,7 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             continue
         stated = False
         for d in _DECIDE.finditer(text):
-            if _hedged(text, d.start()):
+            if _hedged(text, d.start(), d.start(1)):
                 continue
             if text.rstrip().endswith("?"):
                 if agreed:
@@ -229,6 +249,10 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
                 continue
             add(d.group(1), seg)
             stated = True
+        for b in _BODY_DECIDES.finditer(text):
+            if not _hedged(text, b.start(1)) and not text.rstrip().endswith("?"):
+                add(f"att {_BODY_VERBS[b.group(1)]} {b.group(2)}", seg)
+                stated = True
         if stated:
             # The chair stating the decision in full ("vi har alltså beslutat att …") is what was decided;
             # a proposal heard before it is that decision or was overtaken by it.
@@ -237,6 +261,9 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             add(proposal[0], proposal[1], seg)
             proposal = None
         elif proposal is not None and _ASK.search(text) and _consent(sentences, n, formal=bool(_FORMAL_ASK.search(text))):
+            add(proposal[0], proposal[1], seg, *agreed_with)
+            proposal = None
+        elif proposal is not None and _ASK_OTHERWISE.search(text) and agreed:
             add(proposal[0], proposal[1], seg, *agreed_with)
             proposal = None
         if _POSTPONE.search(text):

@@ -221,3 +221,37 @@ def test_a_proposal_with_the_verb_first_is_a_proposal_not_a_decision():
     assert [(d.text, d.kind) for d in found] == [("att bordlägga ärendet till nästa möte", "postponed")]
     assert find_spoken_decisions([seg(0, "Då föreslår jag att ärendet bordläggs till nästa möte.", 0),
                                   seg(1, "Nej, jag vill att vi avgör det i dag.", 5)]) == []
+
+
+def test_more_ways_a_chair_puts_the_proposal_to_the_meeting():
+    proposal = seg(0, "Förslaget är att anta planen för cykelvägar.", 0)
+    for question in ["Kan vi besluta enligt förslaget?", "Är mötet berett att besluta så?", "Kan vi bifalla det?",
+                     "Är vi överens om det?"]:
+        found = find_spoken_decisions([proposal, seg(1, question, 5), seg(2, "Ja.", 8)])
+        assert [d.text for d in found] == ["att anta planen för cykelvägar"], question
+        # Without a yes these questions leave the proposal open.
+        assert find_spoken_decisions([proposal, seg(1, question, 5), seg(2, "Jag vill ha mer underlag.", 8)]) == []
+    found = find_spoken_decisions([proposal, seg(1, "Jag finner att mötet har beslutat enligt förslaget.", 5)])
+    assert [d.text for d in found] == ["att anta planen för cykelvägar"]
+    # The proposal in the passive is written as a protocol clause.
+    passive = find_spoken_decisions([seg(0, "Förvaltningen föreslår att planen antas.", 0),
+                                     seg(1, "Kan vi bifalla det?", 5), seg(2, "Ja.", 8)])
+    assert [d.text for d in passive] == ["att anta planen"]
+
+
+def test_the_body_deciding_in_the_present_tense():
+    found = find_spoken_decisions([
+        seg(0, "Mötet godkänner dagordningen.", 0),
+        seg(1, "Nämnden antar alltså planen för 2027.", 5),
+        seg(2, "Vi lägger informationen till handlingarna.", 10),
+    ])
+    assert [(d.text, d.kind) for d in found] == [
+        ("att godkänna dagordningen", "decided"), ("att anta planen för 2027", "decided"),
+        ("att notera informationen", "noted")]
+    # A guess, a condition or a hedge is no decision.
+    assert find_spoken_decisions([
+        seg(0, "Vi antar att det blir dyrt.", 0),
+        seg(1, "Om nämnden antar planen blir det dyrt.", 5),
+        seg(2, "Nämnden godkänner kanske avtalet i maj.", 10),
+        seg(3, "Mötet beslutar inte att sälja marken.", 15),
+    ]) == []
