@@ -60,9 +60,13 @@ def _standard_forms() -> tuple[tuple[str, str], ...]:
     return tuple((c, c) for c in standard_clauses()) + tuple(spoken.items())
 
 
-def _sound(clause: str) -> str:
-    clause = re.sub(r"\s+", "", clause.lower()).replace("ä", "e").replace("å", "o")
-    return re.sub(r"(.)\1+", r"\1", clause)
+def sound_key(text: str) -> str:
+    """Words as they sound, for comparing what Whisper heard with what was meant: no spaces ("bäst lutar"),
+    ä as e, å as o, an initial v as b and its vowel i as e ("vislutar" / "beslutar"), doubled letters once."""
+    text = re.sub(r"\s+", "", text.lower()).replace("ä", "e").replace("é", "e").replace("å", "o").replace("w", "v")
+    text = re.sub(r"^v", "b", text)
+    text = re.sub(r"^bi", "be", text)
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def standardise(clause: str) -> str:
@@ -77,10 +81,10 @@ def standardise(clause: str) -> str:
     by_text = max(forms, key=lambda f: fuzz.ratio(clause, f[0]))
     if fuzz.ratio(clause, by_text[0]) >= STANDARD:
         return by_text[1]
-    heard = _sound(clause)
+    heard = sound_key(clause)
     best: dict[str, float] = {}
     for said, written in forms:
-        best[written] = max(best.get(written, 0.0), fuzz.ratio(heard, _sound(said)))
+        best[written] = max(best.get(written, 0.0), fuzz.ratio(heard, sound_key(said)))
     ranked = sorted(best.items(), key=lambda x: -x[1])
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     if ranked[0][1] >= STANDARD_SOUND and ranked[0][1] - runner_up >= STANDARD_MARGIN:

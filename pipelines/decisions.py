@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .clauses import classify, correct_to_vocabulary, protocol_clause, restates, standardise, tidy_clause
+from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standardise,
+                      tidy_clause)
 from .cues import find_cue
 from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
@@ -89,16 +90,7 @@ SAME_SOUND = 85  # ratio of their sound keys ("vässlutar" and "beslutar" sound 
 JOINED_SOUND = 87  # two heard words that together sound like a key word ("bäst lutar", "viss lupat")
 
 
-def _sound_key(word: str) -> str:
-    """A word as it sounds, for Whisper's mishearings of the key words: ä as e, an initial v as b (and its
-    vowel i as e: "vislutar"), doubled letters once."""
-    word = word.replace("ä", "e").replace("é", "e").replace("w", "v")
-    word = re.sub(r"^v", "b", word)
-    word = re.sub(r"^bi", "be", word)
-    return re.sub(r"(.)\1+", r"\1", word)
-
-
-_KEY_SOUNDS = {k: _sound_key(k) for k in _KEY_WORDS}
+_KEY_SOUNDS = {k: sound_key(k) for k in _KEY_WORDS}
 
 
 @lru_cache(maxsize=65536)
@@ -106,7 +98,7 @@ def _heard_as(word: str, joined: bool = False) -> str:
     # Forms of the key words themselves ("notera", "förslag", "beslut") are left as they are.
     if len(word) < 5 or any(word.startswith(k[:5]) for k in _KEY_WORDS):
         return word
-    key = _sound_key(word)
+    key = sound_key(word)
     best = max(_KEY_WORDS, key=lambda k: (fuzz.ratio(word, k), fuzz.ratio(key, _KEY_SOUNDS[k])))
     sounded = max(_KEY_WORDS, key=lambda k: fuzz.ratio(key, _KEY_SOUNDS[k]))
     if joined:  # the two words begin as the key word does ("att bordlägga" is not one word)
