@@ -274,7 +274,7 @@ DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall
 def is_decision_talk(text: str) -> bool:
     """Whether a segment says a decision was taken: decision words that no hedge governs, not a question
     and not a proposal still waiting for the chair ("vi borde kanske besluta att …", "Förslaget är att …")."""
-    for sentence in split_sentences(normalize(text)):
+    for sentence in split_sentences(heard_text(text)):
         m = DECISION_TALK.search(sentence)
         if m and not _hedged(sentence, m.start()) and not sentence.endswith("?") and not _PROPOSAL.search(sentence):
             return True

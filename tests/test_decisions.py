@@ -127,6 +127,7 @@ def test_decision_talk_excludes_hedges_questions_and_open_proposals():
     assert not is_decision_talk("Vi borde kanske besluta att bygga en simhall.")
     assert not is_decision_talk("Ska vi besluta att bygga en simhall?")
     assert not is_decision_talk("Förslaget är att ge förvaltningen i uppdrag att utreda frågan.")
+    assert is_decision_talk("Kommunstyrelsen vislutar att bygga om skolan.")  # the key word as Whisper heard it
 
 
 def test_card_words_heard_nearly_right_take_the_cards_spelling():
