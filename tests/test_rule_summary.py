@@ -34,3 +34,9 @@ def test_the_summary_is_about_as_long_as_an_archived_one():
     summary = extractive_summary(talk(*facts))
     assert SUMMARY_WORDS <= len(summary.split()) < SUMMARY_WORDS + 12
     assert summary.startswith("Etapp 1 av")
+
+
+def test_what_a_presenter_wants_to_tell_is_not_an_opinion():
+    summary = extractive_summary(talk("Jag vill berätta att fritidsgården har fått nya lokaler vid torget.",
+                                      "Jag vill understryka hur viktigt det här är för landsbygden."))
+    assert summary == "Jag vill berätta att fritidsgården har fått nya lokaler vid torget."

@@ -25,7 +25,8 @@ SUMMARY_WORDS = 45
 
 # What the room says around the facts: the chair steering, members' opinions and courtesies.
 _FILLER = re.compile(
-    r"\bjag (?:tycker|vill|håller|undrar|ser att|har läst|skulle vilja|är orolig|kan skicka|förstår)|"
+    r"\bjag (?:tycker|vill (?:tacka|understryka|att|se|ha|veta)|håller|undrar|ser att|har läst|skulle vilja|"
+    r"är orolig|kan skicka|förstår)|"
     r"\bbra fråga\b|\bvarsågod|\bvar så god|\bordet är fritt|\bvi går vidare|\bfler (?:frågor|som vill)|"
     r"\bnågon mer\b|\bont om tid"
 )
