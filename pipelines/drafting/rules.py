@@ -1,6 +1,6 @@
 """The rule drafter: no language model, nothing invented.
 
-Summary = the item's first substantive sentences (extractive, marked for review); decisions =
+Summary = the item's first informative sentences as said (extractive, marked for review); decisions =
 the decisions spoken explicitly in the item, with their timestamps. It is the fallback of the LLM
 chain and the drafter for machines without a model.
 """
