@@ -39,25 +39,57 @@ def tidy_clause(clause: str) -> str:
 
 STANDARD_CLAUSES_FILE = Path(__file__).resolve().parent.parent / "prompts" / "standard_clauses.yaml"
 STANDARD = 90  # rapidfuzz ratio above which a spoken clause is written as the protocol's standard clause
+STANDARD_SOUND = 88  # the same, comparing how the two sound (spaces and doubled letters not counted)
+STANDARD_MARGIN = 10  # ... when no other standard clause sounds nearly as close
+
+
+def _load_standard() -> dict:
+    return yaml.safe_load(STANDARD_CLAUSES_FILE.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1)
 def standard_clauses() -> tuple[str, ...]:
-    return tuple(yaml.safe_load(STANDARD_CLAUSES_FILE.read_text(encoding="utf-8"))["clauses"])
+    return tuple(_load_standard()["clauses"])
+
+
+@lru_cache(maxsize=1)
+def _standard_forms() -> tuple[tuple[str, str], ...]:
+    """(as said, as written): each standard clause, and the ways the room says one ("att ärendet
+    bordläggs till nästa möte")."""
+    spoken = _load_standard().get("spoken") or {}
+    return tuple((c, c) for c in standard_clauses()) + tuple(spoken.items())
+
+
+def sound_key(text: str) -> str:
+    """Words as they sound, for comparing what Whisper heard with what was meant: no spaces ("bäst lutar"),
+    ä as e, å as o, an initial v as b and its vowel i as e ("vislutar" / "beslutar"), doubled letters once."""
+    text = re.sub(r"\s+", "", text.lower()).replace("ä", "e").replace("é", "e").replace("å", "o").replace("w", "v")
+    text = re.sub(r"^v", "b", text)
+    text = re.sub(r"^bi", "be", text)
+    return re.sub(r"(.)\1+", r"\1", text)
 
 
 def standardise(clause: str) -> str:
     """The protocol's own wording of a clause Whisper heard almost right ("att borde lägga ärendet till
-    nästa möte" → "att bordlägga ärendet till nästa möte"): only when the two are nearly the same string
-    with the same numbers, so nothing is added that was not said."""
-    best, best_ratio = clause, 0.0
-    for candidate in standard_clauses():
-        if re.findall(r"\d+", candidate) != re.findall(r"\d+", clause):
-            continue
-        ratio = fuzz.ratio(clause, candidate)
-        if ratio >= STANDARD and ratio > best_ratio:
-            best, best_ratio = candidate, ratio
-    return best
+    nästa möte", "att nåt i vår informationen" → "att notera informationen"): only when the two are nearly
+    the same string, or sound the same and no other standard clause comes close, with the same numbers,
+    so nothing is added that was not said."""
+    forms = [(said, written) for said, written in _standard_forms()
+             if re.findall(r"\d+", said) == re.findall(r"\d+", clause)]
+    if not forms:
+        return clause
+    by_text = max(forms, key=lambda f: fuzz.ratio(clause, f[0]))
+    if fuzz.ratio(clause, by_text[0]) >= STANDARD:
+        return by_text[1]
+    heard = sound_key(clause)
+    best: dict[str, float] = {}
+    for said, written in forms:
+        best[written] = max(best.get(written, 0.0), fuzz.ratio(heard, sound_key(said)))
+    ranked = sorted(best.items(), key=lambda x: -x[1])
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if ranked[0][1] >= STANDARD_SOUND and ranked[0][1] - runner_up >= STANDARD_MARGIN:
+        return ranked[0][0]
+    return clause
 
 
 VOCABULARY = 85  # rapidfuzz ratio above which a heard word is the card's word misheard
@@ -115,13 +147,18 @@ _IRREGULAR = {"ger": "ge", "tar": "ta", "antar": "anta", "går": "gå", "får": 
               "avslår": "avslå", "står": "stå", "beslutar": "besluta"}
 
 
+_PASSIVE = {"bordläggs": "bordlägga", "antas": "anta", "godkänns": "godkänna", "fastställs": "fastställa",
+            "noteras": "notera", "bifalls": "bifalla", "avslås": "avslå", "återremitteras": "återremittera"}
+
+
 def protocol_clause(clause: str) -> str:
     """A proposal as spoken → the att-clause of a protocol: "att vi ger (ska ge) förvaltningen i uppdrag"
     → "att ge förvaltningen i uppdrag"; "att mötet beslutar att notera …" → "att notera …"."""
     clause = tidy_clause(clause)
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet)\s+(?:\w+\s+)?beslut\w*\s+(att\s+)", r"\1", clause)
-    # "att ärendet bordläggs" → "att bordlägga ärendet".
-    clause = re.sub(r"^att\s+(ärendet|frågan|punkten)\s+bordläggs\b", r"att bordlägga \1", clause)
+    # The passive as said: "att ärendet bordläggs" → "att bordlägga ärendet", "att planen antas" → "att anta planen".
+    clause = re.sub(rf"^att\s+((?:den |det |de )?(?:\w+ )?\w{{3,}}(?:en|et|na|n|t))\s+({'|'.join(_PASSIVE)})\b",
+                    lambda m: f"att {_PASSIVE[m.group(2)]} {m.group(1)}", clause)
     # "att vi ska godkänna …": the modal goes, the infinitive stays.
     clause = re.sub(r"^att\s+(?:vi|mötet|nämnden|styrelsen|gruppen|utskottet|man)\s+(?:(?:alltså|därför|också|då)\s+)?"
                     r"(?:ska|skall|bör|måste|vill|kommer att)\s+", "att ", clause)

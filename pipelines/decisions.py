@@ -10,7 +10,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .clauses import classify, correct_to_vocabulary, protocol_clause, restates, standardise, tidy_clause
+from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standardise,
+                      tidy_clause)
 from .cues import find_cue
 from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
@@ -27,7 +28,17 @@ _DECIDE = re.compile(
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
 _NOTE = re.compile(
     r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
-    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b"
+    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
+    r"\b(?:vi|mötet|nämnden)\s+lägger\s+(?:alltså\s+)?(informationen|rapporten|redovisningen)\s+till handlingarna\b"
+)
+# The body deciding in the present tense, without "beslutar att": "Mötet godkänner dagordningen.", "Nämnden
+# antar planen." Only the body as subject: "vi antar att …" is a guess, not a decision.
+_BODY_VERBS = {"godkänner": "godkänna", "antar": "anta", "fastställer": "fastställa", "bifaller": "bifalla",
+               "avslår": "avslå", "bordlägger": "bordlägga", "återremitterar": "återremittera"}
+_BODY_DECIDES = re.compile(
+    r"\b(?:mötet|nämnden|styrelsen|kommunstyrelsen|utskottet|arbetsutskottet|fullmäktige|gruppen)\s+"
+    r"(?:(?:alltså|därmed|då|härmed)\s+)?(" + "|".join(_BODY_VERBS) + r")\s+(?:(?:alltså|därmed|då|härmed)\s+)?"
+    r"(?!att\b|kanske\b|inte\b|nog\b|troligen\b|eventuellt\b)([^.!?]+)"
 )
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
@@ -40,6 +51,7 @@ _PROPOSAL = re.compile(
     # "Förslaget är att", and as Whisper hears it ("förslaget ber att", "förslag i förhållt så att").
     r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?(?:\s+[^\W\d_]{1,8}){1,3}?|"
     r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
+    r"\bför+e?sl\w*\s+(?:jag|vi)|"  # "Då föreslår jag att …"
     r"\bföreslås)\s+(?:(?:alltså|allt så|därför|då|mötet|nämnden)\s+)*(att\s+[^.!?]+)"
 )
 # The chair closing on the proposal: "Då är det beslutat.", "Vi gör så.", "… beslutar i enlighet med förslaget".
@@ -50,15 +62,21 @@ ACCEPT_SOUNDS_LIKE = 72  # rapidfuzz ratio of a short sentence to a closing phra
 _ACCEPT = re.compile(
     r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
     r"(?:då |så )?gör vi så|vi gör så|det blir så|"
-    r"(?:beslutar|beslutas|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
+    r"(?:beslutar|beslutas|beslutat|beslutade|beslöt|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
     r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b)"
 )
 # "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
 # Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
 # question to the meeting that names a decision or ends on "så", answered yes in the next sentence.
 _ASK = re.compile(
-    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska)\b[^?]{0,60}"
+    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska|är)\b[^?]{0,60}"
     r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\bgöra så|\bställa sig bakom|så)\s*\?$"
+)
+# Other questions to the meeting on the proposal, answered yes: "Kan vi besluta enligt förslaget?", "Kan vi
+# bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
+_ASK_OTHERWISE = re.compile(
+    r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens)(?:\s+\w+){0,3}\s*\?$"
 )
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
@@ -68,20 +86,55 @@ _HEDGE = re.compile(r"\b(?:borde|kanske|skulle|kunde|ifall|innan|eventuellt|möj
 _KEY_WORDS = ("beslutar", "beslutat", "besluta", "beslutade", "föreslår", "förslaget", "enlighet", "noterar",
               "bordlägga", "bordläggs")
 SOUNDS_LIKE = 80  # rapidfuzz ratio of a heard word to a key word
+SAME_SOUND = 85  # ratio of their sound keys ("vässlutar" and "beslutar" sound the same)
+JOINED_SOUND = 87  # two heard words that together sound like a key word ("bäst lutar", "viss lupat")
+
+
+_KEY_SOUNDS = {k: sound_key(k) for k in _KEY_WORDS}
 
 
 @lru_cache(maxsize=65536)
-def _heard_as(word: str) -> str:
+def _heard_as(word: str, joined: bool = False) -> str:
     # Forms of the key words themselves ("notera", "förslag", "beslut") are left as they are.
     if len(word) < 5 or any(word.startswith(k[:5]) for k in _KEY_WORDS):
         return word
-    best = max(_KEY_WORDS, key=lambda k: fuzz.ratio(word, k))
-    return best if fuzz.ratio(word, best) >= SOUNDS_LIKE else word
+    key = sound_key(word)
+    best = max(_KEY_WORDS, key=lambda k: (fuzz.ratio(word, k), fuzz.ratio(key, _KEY_SOUNDS[k])))
+    sounded = max(_KEY_WORDS, key=lambda k: fuzz.ratio(key, _KEY_SOUNDS[k]))
+    if joined:  # the two words begin as the key word does ("att bordlägga" is not one word)
+        close = fuzz.ratio(key, _KEY_SOUNDS[sounded]) >= JOINED_SOUND and key[:1] == _KEY_SOUNDS[sounded][:1]
+        return sounded if close else word
+    if fuzz.ratio(word, best) >= SOUNDS_LIKE:
+        return best
+    return sounded if fuzz.ratio(key, _KEY_SOUNDS[sounded]) >= SAME_SOUND else word
+
+
+_PRONOUNS = {"jag", "du", "han", "hon", "vi", "ni", "de", "man", "den", "det"}
+
+
+def _read_words(text: str) -> str:
+    words = re.split(r"([^\W\d_]+)", text)  # words at the odd indexes, what lies between at the even
+    out = words[:]
+    for i in range(1, len(words), 2):
+        # The end of a key word is a word of its own after a pronoun ("vi slutade att …"), a key word
+        # with its start lost after anything else ("arbetsutskottet med slutar att …").
+        tail = any(k.endswith(words[i]) for k in _KEY_WORDS)
+        if not (tail and i > 1 and words[i - 2] in _PRONOUNS):
+            out[i] = _heard_as(words[i])
+    # A key word Whisper split in two: both parts at least three letters, separated by one space.
+    for i in range(1, len(words) - 2, 2):
+        a, b = out[i], out[i + 2]
+        if (words[i + 1] == " " and a == words[i] and b == words[i + 2] and min(len(a), len(b)) >= 3
+                and not any(w.startswith(k[:5]) for w in (a, b) for k in _KEY_WORDS)):
+            joined = _heard_as(a + b, joined=True)
+            if joined != a + b:
+                out[i], out[i + 1], out[i + 2] = joined, "", ""
+    return "".join(out)
 
 
 def heard_text(text: str) -> str:
     """Normalised text with the decision's key words read by sound."""
-    return re.sub(r"[^\W\d_]+", lambda m: _heard_as(m.group(0)), normalize(text))
+    return _read_words(normalize(text))
 
 
 def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
@@ -91,12 +144,23 @@ def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSe
 _INLINE_ASK = re.compile(r",?\s*\b(?:kan|får jag fråga om|ska)\b[^,]{0,40}?(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*)\s+så\b.*$")
 
 
-def _consent(sentences: list[tuple[TranscriptSegment, str]], n: int) -> bool:
+# Someone objecting to the chair's question: "Nej, …", "jag yrkar avslag", "jag vill reservera mig".
+_OBJECTION = re.compile(r"^\s*nej\b|\byrka\w*|\bavslag|\breserv\w*|\bmotförslag|\binvänd\w*|\b(?:in)?vänta\b|"
+                        r"\bmer underlag|\binte (?:beredd|överens|enig)")
+# The formal question on a proposal ("Kan mötet besluta så?"): nobody objecting is consent, although
+# Whisper often loses the "Ja." that follows it.
+_FORMAL_ASK = re.compile(r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*")
+
+
+def _consent(sentences: list[tuple[TranscriptSegment, str]], n: int, formal: bool = False) -> bool:
     """The meeting agreed to the question in sentence n: someone said yes, or nobody objected and the
-    chair moved on to the next item (or the item ended)."""
+    chair moved on to the next item (or the item ended); to the chair's formal question on a proposal,
+    whatever is said next that is not an objection."""
     if n + 1 >= len(sentences):
         return True
     following = sentences[n + 1][1]
+    if formal and not _OBJECTION.search(following):
+        return True
     return bool(_YES.match(following)) or find_cue(following) is not None
 
 
@@ -111,10 +175,13 @@ def _closes(sentence: str) -> bool:
 _VERB = re.compile(r"beslut|beslöt|föresl")
 
 
-def _hedged(sentence: str, match_start: int) -> bool:
-    """A hedge among the three words just before the decision verb governs it."""
+def _hedged(sentence: str, match_start: int, clause_start: int | None = None) -> bool:
+    """A hedge among the three words just before the decision verb governs it, or one between the verb
+    and its clause ("mötet beslutar inte att …", "nämnden godkänner kanske avtalet")."""
     verb = _VERB.search(sentence, match_start)
     before = sentence[: verb.start() if verb else match_start]
+    if clause_start is not None and _HEDGE.search(sentence[(verb.end() if verb else match_start):clause_start]):
+        return True
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
 
 
@@ -156,13 +223,15 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             inline = _INLINE_ASK.search(clause)  # "Jag föreslår att …, kan mötet besluta så."
             if inline:
                 clause, asked = clause[: inline.start()], True
+                agreed = _consent(sentences, n, formal=True)
             proposal = (clause, seg)
             if asked and agreed:
                 add(clause, seg, *agreed_with)
                 proposal = None
             continue
+        stated = False
         for d in _DECIDE.finditer(text):
-            if _hedged(text, d.start()):
+            if _hedged(text, d.start(), d.start(1)):
                 continue
             if text.rstrip().endswith("?"):
                 if agreed:
@@ -171,10 +240,22 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
                     proposal = (d.group(1), seg)
                 continue
             add(d.group(1), seg)
-        if proposal is not None and _closes(text):
+            stated = True
+        for b in _BODY_DECIDES.finditer(text):
+            if not _hedged(text, b.start(1)) and not text.rstrip().endswith("?"):
+                add(f"att {_BODY_VERBS[b.group(1)]} {b.group(2)}", seg)
+                stated = True
+        if stated:
+            # The chair stating the decision in full ("vi har alltså beslutat att …") is what was decided;
+            # a proposal heard before it is that decision or was overtaken by it.
+            proposal = None
+        elif proposal is not None and _closes(text):
             add(proposal[0], proposal[1], seg)
             proposal = None
-        elif proposal is not None and _ASK.search(text) and agreed:
+        elif proposal is not None and _ASK.search(text) and _consent(sentences, n, formal=bool(_FORMAL_ASK.search(text))):
+            add(proposal[0], proposal[1], seg, *agreed_with)
+            proposal = None
+        elif proposal is not None and _ASK_OTHERWISE.search(text) and agreed:
             add(proposal[0], proposal[1], seg, *agreed_with)
             proposal = None
         if _POSTPONE.search(text):
@@ -193,7 +274,7 @@ DECISION_TALK = re.compile(r"beslut|beslöt|överens|bestäm|enig|godkän|bifall
 def is_decision_talk(text: str) -> bool:
     """Whether a segment says a decision was taken: decision words that no hedge governs, not a question
     and not a proposal still waiting for the chair ("vi borde kanske besluta att …", "Förslaget är att …")."""
-    for sentence in split_sentences(normalize(text)):
+    for sentence in split_sentences(heard_text(text)):
         m = DECISION_TALK.search(sentence)
         if m and not _hedged(sentence, m.start()) and not sentence.endswith("?") and not _PROPOSAL.search(sentence):
             return True

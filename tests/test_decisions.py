@@ -127,6 +127,7 @@ def test_decision_talk_excludes_hedges_questions_and_open_proposals():
     assert not is_decision_talk("Vi borde kanske besluta att bygga en simhall.")
     assert not is_decision_talk("Ska vi besluta att bygga en simhall?")
     assert not is_decision_talk("Förslaget är att ge förvaltningen i uppdrag att utreda frågan.")
+    assert is_decision_talk("Kommunstyrelsen vislutar att bygga om skolan.")  # the key word as Whisper heard it
 
 
 def test_card_words_heard_nearly_right_take_the_cards_spelling():
@@ -161,3 +162,97 @@ def test_a_question_nobody_objects_to_before_the_chair_moves_on_is_agreed():
         seg(2, "Nej, jag vill ha mer underlag först.", 8),
     ])
     assert still_open == []
+
+
+def test_decision_words_whisper_heard_by_sound_or_split_in_two():
+    # Heard on corpus meetings: "beslutar" as "vässlutar" and "bäst lutar", "beslutat" as "viss lupat".
+    found = find_spoken_decisions([
+        seg(0, "Mötet vässlutar att notera informationen.", 0),
+        seg(1, "Men ett bäst lutar att tacka för informationen.", 10),
+        seg(2, "Förslaget är alltså att vi ska införa digital justering av protokoll.", 20),
+        seg(3, "Det är ditt viss lupat.", 30),
+    ])
+    assert [(d.text, d.kind) for d in found] == [
+        ("att notera informationen", "noted"),
+        ("att tacka för informationen", "thanked"),
+        ("att införa digital justering av protokoll", "decided"),
+    ]
+    # Words that only resemble a decision word are left alone.
+    assert find_spoken_decisions([seg(0, "Vi slutade att bjuda in västra området i fjol.", 0),
+                                  seg(1, "Mötet bestämmer själv att bordlägga ärendet om markförsäljningen.", 5)]) == []
+
+
+def test_the_formal_question_whose_yes_was_lost_is_agreed_unless_someone_objects():
+    said = [seg(0, "Jag föreslår att vi ska låta filialerna hålla öppet hela sommaren.", 0),
+            seg(1, "Kan mötet besluta så?", 5)]
+    # Whisper lost the "Ja." and garbled the chair's transition to the next item.
+    moved_on = find_spoken_decisions([*said, seg(2, "Jag är under fyra på dagordningen genom att besöka.", 8)])
+    assert [d.text for d in moved_on] == ["att låta filialerna hålla öppet hela sommaren"]
+    objected = find_spoken_decisions([*said, seg(2, "Jag yrkar avslag på förslaget.", 8)])
+    assert objected == []
+
+
+def test_a_decision_stated_in_full_overtakes_the_proposal_heard_before_it():
+    # The chair's formal decision heard as a proposal ("Vi föreslår att …"), then restated in full.
+    found = find_spoken_decisions([
+        seg(0, "Vi föreslår att fyra av den var russ tas upp i år med början just trapparken.", 0),
+        seg(1, "Så för protokollet vi har alltid så beslutat att rusta upp fyra lekplatser i år.", 10),
+    ])
+    assert [d.text for d in found] == ["att rusta upp fyra lekplatser i år"]
+
+
+def test_a_standard_clause_heard_badly_takes_its_wording_when_it_sounds_the_same():
+    found = find_spoken_decisions([seg(0, "Möpet beslutar att nåt i vår informationen.", 0)])
+    assert [(d.text, d.kind) for d in found] == [("att notera informationen", "noted")]
+    assert "nåt i vår" in found[0].evidence[0].text
+    postponed = find_spoken_decisions([
+        seg(0, "Jag föreslår att ärendletbordet läx till nästa möte, kan möte ett besluta så.", 0), seg(1, "Ja.", 5)])
+    assert [(d.text, d.kind) for d in postponed] == [("att bordlägga ärendet till nästa möte", "postponed")]
+    # Other content that sounds a little like one keeps its words.
+    other = find_spoken_decisions([seg(0, "Mötet beslutar att notera rapporten om informationsinsatsen.", 0)])
+    assert [d.text for d in other] == ["att notera rapporten om informationsinsatsen"]
+
+
+def test_a_proposal_with_the_verb_first_is_a_proposal_not_a_decision():
+    # "Då föreslår jag att ärendet bordläggs" is the chair's proposal; the decision is the statement after it.
+    found = find_spoken_decisions([
+        seg(0, "Då föreslår jag att ärendet bordläggs till nästa möte.", 0),
+        seg(1, "Mötet beslutar att bordlägga ärendet till nästa möte.", 5),
+    ])
+    assert [(d.text, d.kind) for d in found] == [("att bordlägga ärendet till nästa möte", "postponed")]
+    assert find_spoken_decisions([seg(0, "Då föreslår jag att ärendet bordläggs till nästa möte.", 0),
+                                  seg(1, "Nej, jag vill att vi avgör det i dag.", 5)]) == []
+
+
+def test_more_ways_a_chair_puts_the_proposal_to_the_meeting():
+    proposal = seg(0, "Förslaget är att anta planen för cykelvägar.", 0)
+    for question in ["Kan vi besluta enligt förslaget?", "Är mötet berett att besluta så?", "Kan vi bifalla det?",
+                     "Är vi överens om det?"]:
+        found = find_spoken_decisions([proposal, seg(1, question, 5), seg(2, "Ja.", 8)])
+        assert [d.text for d in found] == ["att anta planen för cykelvägar"], question
+        # Without a yes these questions leave the proposal open.
+        assert find_spoken_decisions([proposal, seg(1, question, 5), seg(2, "Jag vill ha mer underlag.", 8)]) == []
+    found = find_spoken_decisions([proposal, seg(1, "Jag finner att mötet har beslutat enligt förslaget.", 5)])
+    assert [d.text for d in found] == ["att anta planen för cykelvägar"]
+    # The proposal in the passive is written as a protocol clause.
+    passive = find_spoken_decisions([seg(0, "Förvaltningen föreslår att planen antas.", 0),
+                                     seg(1, "Kan vi bifalla det?", 5), seg(2, "Ja.", 8)])
+    assert [d.text for d in passive] == ["att anta planen"]
+
+
+def test_the_body_deciding_in_the_present_tense():
+    found = find_spoken_decisions([
+        seg(0, "Mötet godkänner dagordningen.", 0),
+        seg(1, "Nämnden antar alltså planen för 2027.", 5),
+        seg(2, "Vi lägger informationen till handlingarna.", 10),
+    ])
+    assert [(d.text, d.kind) for d in found] == [
+        ("att godkänna dagordningen", "decided"), ("att anta planen för 2027", "decided"),
+        ("att notera informationen", "noted")]
+    # A guess, a condition or a hedge is no decision.
+    assert find_spoken_decisions([
+        seg(0, "Vi antar att det blir dyrt.", 0),
+        seg(1, "Om nämnden antar planen blir det dyrt.", 5),
+        seg(2, "Nämnden godkänner kanske avtalet i maj.", 10),
+        seg(3, "Mötet beslutar inte att sälja marken.", 15),
+    ]) == []

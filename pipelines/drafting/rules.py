@@ -1,6 +1,6 @@
 """The rule drafter: no language model, nothing invented.
 
-Summary = the item's first substantive sentences (extractive, marked for review); decisions =
+Summary = the item's first informative sentences as said (extractive, marked for review); decisions =
 the decisions spoken explicitly in the item, with their timestamps. It is the fallback of the LLM
 chain and the drafter for machines without a model.
 """
@@ -13,13 +13,26 @@ from typing import TYPE_CHECKING
 from ..decisions import find_spoken_decisions
 from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
 from ..cues import find_cue
-from ..text import normalize, split_sentences
+from ..text import normalize, split_sentences, to_number, words
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
 
 DRAFTER = "regler"
-SUMMARY_WORDS = 60
+# An archived protocol sums an item up in two or three sentences, some 40 words; more of the talk
+# brings in more of what Whisper misheard than of the item's facts.
+SUMMARY_WORDS = 45
+
+# What the room says around the facts: the chair steering, members' opinions and courtesies.
+_FILLER = re.compile(
+    r"\bjag (?:tycker|vill (?:tacka|understryka|att|se|ha|veta)|håller|undrar|ser att|har läst|skulle vilja|"
+    r"är orolig|kan skicka|förstår)|"
+    r"\bbra fråga\b|\bvarsågod|\bvar så god|\bordet är fritt|\bvi går vidare|\bfler (?:frågor|som vill)|"
+    r"\bnågon mer\b|\bont om tid"
+)
+# The chair announcing the item, also where Whisper garbled the cue ("Nästa är en lärpunkt, och …").
+_AGENDA_TALK = re.compile(r"\bdagordning\w*|\bpunkt\b|\bärende\b")
+_INTERJECTION = re.compile(r"^(?:ja|nej|jo|okej|tack|bra)\s*,\s*", re.I)  # "Tack, kommunerna har …"
 
 
 def item_segments(transcript: Transcript, segment: Segment) -> list[TranscriptSegment]:
@@ -27,20 +40,33 @@ def item_segments(transcript: Transcript, segment: Segment) -> list[TranscriptSe
     return [s for s in transcript.segments if s.id in ids]
 
 
+def _carries_a_number(norm: str) -> bool:
+    """A count, amount or date: digits or a number word ("en", "ett", "första", "andra" are too common)."""
+    return any(to_number(t) is not None for t in words(norm) if t not in ("en", "ett", "första", "andra"))
+
+
 def extractive_summary(segments: list[TranscriptSegment], max_words: int = SUMMARY_WORDS) -> str:
+    """The item's informative sentences in the order said, up to about `max_words`: not the chair's
+    transition, the decision, questions, opinions or courtesies, unless they carry a number."""
     chosen: list[str] = []
     seen: set[str] = set()  # a sentence said again (or heard again by Whisper) is summarised once
     count = 0
     for seg in segments:
         for sentence in split_sentences(seg.text):
+            sentence = _INTERJECTION.sub("", sentence)
+            sentence = sentence[:1].upper() + sentence[1:]
             norm = normalize(sentence)
             if find_cue(sentence) or re.search(r"\bbeslut|\bbordl", norm) or len(norm.split()) < 4 or norm in seen:
                 continue  # transitions and decisions are not the summary
+            if _AGENDA_TALK.search(norm):
+                continue
+            if (_FILLER.search(norm) or norm.endswith("?")) and not _carries_a_number(norm):
+                continue
+            if count >= max_words:
+                return " ".join(chosen)
             seen.add(norm)
             chosen.append(sentence)
             count += len(sentence.split())
-            if count >= max_words:
-                return " ".join(chosen)
     return " ".join(chosen)
 
 
