@@ -1,6 +1,7 @@
 """The chair's cues: a transition to an item ("vi går vidare till punkt tre", "nästa ärende", "ärende fyra på
 dagordningen"), its number as Whisper writes it ("punkt femjäl", "punktsju", "vidare till 07"), and an item
-taken off the agenda ("punkt sex utgår")."""
+taken off the agenda ("punkt sex utgår"), and the sentences that close an item ("Mötet beslutar att notera
+informationen.", "Kan mötet besluta så? Ja.", "Tack för informationen.")."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import re
 from dataclasses import dataclass
 
 from .models import TranscriptSegment
-from .text import heard_number, normalize, words
+from .text import heard_number, normalize, to_number, words
 
-# Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till").
+# Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till",
+# "nästa är en gärd" for "nästa ärende gäller").
 _TRANSITION = re.compile(
-    r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga)|"
-    r"då (kommer|tar) vi|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
+    r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga|är\b)|"
+    r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
     r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
 )
 # Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
@@ -22,8 +24,13 @@ ITEM_REF = re.compile(
     r"(?:\b|(?<=till))(?:punkt\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
 # "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
-# just after it, the word "punkt" lost.
-_NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(\d{1,3})\b")
+# just after it, the word "punkt" lost; "punkt tre" heard as "0.3".
+_NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:0[.,])?(\d{1,3})\b")
+# "Vi går tillbaka till punkt två" heard as "då går det till att vara bärt till och på två": the number
+# word that ends the transition's sentence.
+_NUMBER_LAST = re.compile(r"\b(?:på|till|nummer|nr|punkt\w*|ärende\w*)\s+([^\W\d_]+)\s*[.!?]?$")
+# "Ärende fyra på dagordningen" with "ärende" garbled ("jag är under fyra på dagordningen").
+_ON_AGENDA = re.compile(r"(\w+)\s+(\w+)\s+på dagordningen")
 _GLUED = re.compile(r"\bpunkt(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 # "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
@@ -31,6 +38,19 @@ _WITHDRAWN = re.compile(
     r"(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
     r"(?:har\s+)?(?:utgår|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
 )
+
+# An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
+# the chair's thanks for the presentation. The next item starts after them, not on them.
+_CLOSING = re.compile(
+    r"\b(?:\w*slut(?:a|ar|at|as|ade)\b(?! \w+ (?:vi|mötet) )|gör vi så|vi gör så|notera\w* informationen|"
+    r"tack (?:så mycket )?för (?:det|dig|informationen|dragningen|redovisningen|genomgången|föredragningen))\b"
+    r"|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
+)
+
+
+def closes_item(text: str) -> bool:
+    """Whether a segment sounds like the end of an item: a decision, a yes, thanks for a presentation."""
+    return _CLOSING.search(normalize(text)) is not None
 
 
 @dataclass
@@ -67,6 +87,16 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         after = _NUMBER_AFTER.match(norm[t.end():])
         if after:
             number, offset = int(after.group(1)), t.start()
+    if number is None and t is not None:
+        sentence = re.split(r"[.!?]", norm[t.end():], maxsplit=1)[0]
+        last = _NUMBER_LAST.search(sentence)
+        if last and to_number(last.group(1)) is not None:
+            number, offset = to_number(last.group(1)), t.start()
+    if number is None:
+        m = _ON_AGENDA.search(norm)
+        if m and to_number(m.group(2)) is not None:
+            number, offset = to_number(m.group(2)), m.start(1)
+            t = t or m
     if number is None and t is None:
         return None
     if t is not None and (offset is None or t.start() < offset):
