@@ -18,10 +18,10 @@ _TRANSITION = re.compile(
     r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
     r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
 )
-# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
-# "tillpunkt nummer 7".
+# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", glues words:
+# "tillpunkt nummer 7", and mishears "punkt" as "pumpet".
 ITEM_REF = re.compile(
-    r"(?:\b|(?<=till))(?:punkt\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
+    r"(?:\b|(?<=till))(?:punkt\w{0,3}|pum[pk]\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
 # "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
 # just after it, the word "punkt" lost; "punkt tre" heard as "0.3".
@@ -33,24 +33,34 @@ _NUMBER_LAST = re.compile(r"\b(?:på|till|nummer|nr|punkt\w*|ärende\w*)\s+([^\W
 _ON_AGENDA = re.compile(r"(\w+)\s+(\w+)\s+på dagordningen")
 _GLUED = re.compile(r"\bpunkt(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
-# "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
+# "Punkt sex utgår" (heard "utvåret"), "ärende fyra, markfrågan, har strukits från dagordningen".
 _WITHDRAWN = re.compile(
     r"(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
-    r"(?:har\s+)?(?:utgår|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
+    r"(?:har\s+)?(?:ut[gvk]år\w*|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
 )
 
 # An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
 # the chair's thanks for the presentation. The next item starts after them, not on them.
 _CLOSING = re.compile(
-    r"\b(?:\w*slut(?:a|ar|at|as|ade)\b(?! \w+ (?:vi|mötet) )|gör vi så|vi gör så|notera\w* informationen|"
-    r"tack (?:så mycket )?för (?:det|dig|informationen|dragningen|redovisningen|genomgången|föredragningen))\b"
-    r"|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
+    r"\b(?:\w*slut(?:a|ar|at|as|ade)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
+    r"bordlägg\w*|tack (?:så mycket )?för (?:informationen|dragningen|redovisningen|genomgången)|"
+    r"tackar \w+ för)\b|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
 )
+# Thanks for an answer ends a turn, not the item: no item starts on it, nor necessarily after it.
+_THANKS = re.compile(r"\btack (?:så mycket )?för (?:det|dig)\b")
+# "Vi borde kanske besluta att …", "innan vi beslutar": talk about a decision, not one.
+_HEDGED = re.compile(r"\b(?:borde|kanske|skulle|innan|om vi)\b")
 
 
 def closes_item(text: str) -> bool:
     """Whether a segment sounds like the end of an item: a decision, a yes, thanks for a presentation."""
-    return _CLOSING.search(normalize(text)) is not None
+    norm = normalize(text)
+    return _CLOSING.search(norm) is not None and _HEDGED.search(norm) is None
+
+
+def ends_turn(text: str) -> bool:
+    """Whether a segment closes an item or a turn in it ("Tack för det."): no item starts on it."""
+    return closes_item(text) or _THANKS.search(normalize(text)) is not None
 
 
 @dataclass
@@ -102,6 +112,11 @@ def find_cue(text: str, following: str = "") -> Cue | None:
     if t is not None and (offset is None or t.start() < offset):
         offset = t.start()
     return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+
+
+def withdraws_item(text: str) -> bool:
+    """Whether the chair takes an item off the agenda here: it closes at once, like a decided one."""
+    return _WITHDRAWN.search(normalize(text)) is not None
 
 
 def withdrawn_items(segs: list[TranscriptSegment]) -> set[int]:

@@ -2,7 +2,7 @@
 sample meeting in test_pipeline.py)."""
 
 from pipelines.models import AgendaItem, Transcript, TranscriptSegment, Word
-from pipelines.cues import find_cue
+from pipelines.cues import closes_item, find_cue, withdrawn_items
 from pipelines.segment import segment_by_agenda
 
 AGENDA = [
@@ -196,12 +196,12 @@ def test_confidence_says_how_the_start_was_found():
         (81.0, 84.0, "Tack för i dag."),
     ])
     items = segment_by_agenda(t, BUDGET_AGENDA).items
-    assert items[1].confidence == 0.9  # a numbered transition
+    assert items[1].confidence == 0.95  # a numbered transition
     # Content only (the talk is embedded with the sentence before it, so the start may come one sentence
     # late): the secretary should look.
     assert items[2].start in (31.0, 41.0) and items[2].confidence < 0.5
     assert items[3].start == 61.0 and items[3].confidence >= 0.75
-    assert items[4].start == 77.0 and items[4].confidence == 0.85  # a transition without a number
+    assert items[4].start == 77.0 and items[4].confidence == 0.9  # a transition without a number, but the title said
 
 
 # Failure classes seen on the corpus's dev meetings (samples/corpus, scripts/segment_report.py).
@@ -296,3 +296,43 @@ def test_an_item_named_twice_starts_at_the_first_naming():
     by_number = {s.number: s for s in segment_by_agenda(t, KONTROLL_AGENDA, similarity=None).items}
     assert by_number[4].start == 5.0
     assert by_number[2].start == 26.0
+
+
+def test_more_garbled_cues_and_closings():
+    assert find_cue("Då går vi vidare till pumpet sex med ett satslutande.").number == 6
+    assert withdrawn_items(transcript([
+        (0.0, 6.0, "Punkt fyra besöksnäringen suttveckling utvåret i dag eftersom underlaget inte är klart."),
+    ]).segments) == {4}
+    assert closes_item("Informationen läggs till händlingarna.")
+    assert closes_item("Kan vi öppna ett vässluta så?") and closes_item("Ja, bifall.")
+    # Talk about a decision is no decision, and neither is a question that begins with "ja".
+    assert not closes_item("Vi vågar det kanske beslutat att kameraövervaka tunneln, men det får utredas först.")
+    assert not closes_item("Ja, jag har en fråga om hundrastgården.")
+
+
+WASTE_AGENDA = [
+    AgendaItem(number=1, title="Mötets öppnande"),
+    AgendaItem(number=2, title="Detaljplan för bostäder vid Norra hamnen"),
+    AgendaItem(number=3, title="Taxa för avfallshämtning nästa år"),
+    AgendaItem(number=4, title="Mötets avslutande"),
+]
+
+
+def test_an_item_without_a_transition_starts_after_the_decision_before_it():
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Detaljplan för bostäder vid Norra hamnen."),
+        (10.0, 20.0, "Planen gör det möjligt att bygga fyrahundra lägenheter på den gamla hamnplanen."),
+        # "år" is in the next item's title, but said in any item
+        (21.0, 25.0, "De första kan flytta in om fyra år."),
+        (26.0, 30.0, "Tack för det."),
+        (31.0, 35.0, "Jag föreslår att vi ställer ut planen för granskning. Kan mötet besluta så?"),
+        (36.0, 37.0, "Ja, bifall."),
+        # no transition: the presenter goes on with the next item
+        (38.0, 48.0, "Kostnaderna för insamling och behandling av hushållens sopor har stigit med sex procent."),
+        (49.0, 58.0, "Grundavgiften för ett villahushåll höjs med hundrafemtio kronor."),
+        (59.0, 63.0, "Punkt fyra, mötets avslutande."),
+    ])
+    items = segment_by_agenda(t, WASTE_AGENDA, similarity=None).items
+    assert items[2].start == 38.0
+    assert items[1].segment_ids == [1, 2, 3, 4, 5, 6]
