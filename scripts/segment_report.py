@@ -15,6 +15,7 @@ import json
 import pickle
 from pathlib import Path
 
+from eval import metrics as m
 from eval.suite import load_transcript, split_names
 from pipelines.cues import cues_of
 from pipelines.embeddings import e5_similarity
@@ -59,13 +60,11 @@ def report(folder: Path, show_words: bool, similarity) -> tuple[int, int, int, i
         cue = cues[by_id[d.segment_ids[0]]] if d and d.segment_ids else None
         if t["discussed"]:
             discussed += 1
-            if start is not None and d.end is not None:
-                overlap = max(0.0, min(d.end, t["end"]) - max(start, t["start"]))
-                found += overlap >= 0.5 * (t["end"] - t["start"])
+            found += m.item_found((t["start"], t["end"]), (start, d.end if d else None))
         hit = None
         if t["discussed"] and t["start"] > first:
             boundaries += 1
-            hit = start is not None and abs(start - t["start"]) <= TOLERANCE
+            hit = bool(m.boundary_hits([t["start"]], [start], TOLERANCE))
             hits += hit
             calibration.append((d.confidence if d else 0.0, bool(hit)))
         mark = "  " if hit in (None, True) else "XX"
