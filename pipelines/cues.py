@@ -15,13 +15,15 @@ from .text import heard_number, normalize, to_number, words
 # "nästa är en gärd" for "nästa ärende gäller").
 _TRANSITION = re.compile(
     r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga|är\b)|"
-    r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
+    r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|"
+    r"vi tar (nu )?(upp )?|över till|övergår till|"
     r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
 )
 # Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", glues words:
 # "tillpunkt nummer 7", and mishears "punkt" as "pumpet".
 ITEM_REF = re.compile(
-    r"(?:\b|(?<=till))(?:punkt\w{0,3}|pum[pk]\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
+    r"(?:\b|(?<=till))(?:punkt\w{0,3}|pum[pk]\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+"
+    r"(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
 # "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
 # just after it, the word "punkt" lost; "punkt tre" heard as "0.3".

@@ -5,10 +5,10 @@ said mark boundaries. A dynamic programme assigns every transcript segment to on
 item's start where a transition cue names it, and each segment whose content matches the item: its words
 against the title's (IDF-weighted stems compared by sound, as Whisper misspells them), and sentence
 embeddings of the talk against the title, so an item is placed by its content when Whisper lost or garbled
-the chair's cue. An item's closing words (its decision, "tack för informationen") start no item; the talk
-after them is a likely start. Items are taken in agenda order
-unless the chair's numbered transitions take them in another order; an item the chair says "utgår" gets
-no talk. Without an agenda the items are inferred from the chair's transitions.
+the chair's cue. An item's closing words (its decision, "tack för informationen", "utgår") start no item;
+the talk after them is a likely start, cue or not. Items are taken in agenda order unless the chair's
+numbered transitions take them in another order; an item the chair says "utgår" gets no talk. Without an
+agenda the items are inferred from the chair's transitions.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -40,8 +41,6 @@ START_COST = 1.0  # a start needs evidence: an unsupported start costs more than
 W_CLOSING = 1.5  # an item's closing words (its decision, "tack för informationen") start no item …
 W_AFTER_CLOSING = 1.5  # … and the talk after them likely starts the next, cue or not
 REPEAT_WINDOW = 15.0  # seconds: an item named again this soon ("Vi tar punkt fyra före tre. … Punkt fyra, …")
-
-
 SOUNDS_LIKE = 80  # rapidfuzz ratio of two stems' sound keys above which a heard word is the title's word
 
 
@@ -73,7 +72,7 @@ class _TitleIndex:
             return 0.0
         stems = content_stems(text)
         # Whisper splits compounds it does not know ("besöka snäringens"): adjacent words joined count too.
-        heard = {sound(s) for s in stems} | {sound(a + b) for a, b in zip(stems, stems[1:])}
+        heard = {sound(s) for s in stems} | {sound(a + b) for a, b in pairwise(stems)}
         found = [s for s, key in self.keys[k].items() if any(_sounds_like(h, key) for h in heard)]
         total = sum(self.idf[s] for s in title)
         return sum(self.idf[s] for s in found) / total
