@@ -1,6 +1,7 @@
 """The chair's cues: a transition to an item ("vi går vidare till punkt tre", "nästa ärende", "ärende fyra på
 dagordningen"), its number as Whisper writes it ("punkt femjäl", "punktsju", "vidare till 07"), and an item
-taken off the agenda ("punkt sex utgår")."""
+taken off the agenda ("punkt sex utgår"), and the sentences that close an item ("Mötet beslutar att notera
+informationen.", "Kan mötet besluta så? Ja.", "Tack för informationen.")."""
 
 from __future__ import annotations
 
@@ -8,29 +9,60 @@ import re
 from dataclasses import dataclass
 
 from .models import TranscriptSegment
-from .text import heard_number, normalize, words
+from .text import heard_number, normalize, to_number, words
 
-# Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till").
+# Phrases a chair uses to move on. Tolerant of Whisper's spelling ("vi går vidare till", "vi går över till",
+# "nästa är en gärd" for "nästa ärende gäller").
 _TRANSITION = re.compile(
-    r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga)|"
-    r"då (kommer|tar) vi|vi (kommer|fortsätter) (nu )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|"
+    r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga|är\b)|"
+    r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|"
+    r"vi tar (nu )?(upp )?|över till|övergår till|"
     r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
 )
-# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", and glues words:
-# "tillpunkt nummer 7".
+# Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", glues words:
+# "tillpunkt nummer 7", and mishears "punkt" as "pumpet".
 ITEM_REF = re.compile(
-    r"(?:\b|(?<=till))(?:punkt\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)"
+    r"(?:\b|(?<=till))(?:punkt\w{0,3}|pum[pk]\w{0,3}|ärende\w{0,2}|paragraf|dagordningspunkt)[\s,.:]+"
+    r"(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
 # "vi går vidare till 07", "då går vi vidare till budget 5": a transition and an item number in digits
-# just after it, the word "punkt" lost.
-_NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(\d{1,3})\b")
+# just after it, the word "punkt" lost; "punkt tre" heard as "0.3".
+_NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:0[.,])?(\d{1,3})\b")
+# "Vi går tillbaka till punkt två" heard as "då går det till att vara bärt till och på två": the number
+# word that ends the transition's sentence.
+_NUMBER_LAST = re.compile(r"\b(?:på|till|nummer|nr|punkt\w*|ärende\w*)\s+([^\W\d_]+)\s*[.!?]?$")
+# "Ärende fyra på dagordningen" with "ärende" garbled ("jag är under fyra på dagordningen").
+_ON_AGENDA = re.compile(r"(\w+)\s+(\w+)\s+på dagordningen")
 _GLUED = re.compile(r"\bpunkt(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
-# "Punkt sex utgår", "ärende fyra, markfrågan, har strukits från dagordningen".
+# "Punkt sex utgår" (heard "utvåret"), "ärende fyra, markfrågan, har strukits från dagordningen".
 _WITHDRAWN = re.compile(
     r"(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
-    r"(?:har\s+)?(?:utgår|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
+    r"(?:har\s+)?(?:ut[gvk]år\w*|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
 )
+
+# An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
+# the chair's thanks for the presentation. The next item starts after them, not on them.
+_CLOSING = re.compile(
+    r"\b(?:\w*slut(?:a|ar|at|as|ade)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
+    r"bordlägg\w*|tack (?:så mycket )?för (?:informationen|dragningen|redovisningen|genomgången)|"
+    r"tackar \w+ för)\b|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
+)
+# Thanks for an answer ends a turn, not the item: no item starts on it, nor necessarily after it.
+_THANKS = re.compile(r"\btack (?:så mycket )?för (?:det|dig)\b")
+# "Vi borde kanske besluta att …", "innan vi beslutar": talk about a decision, not one.
+_HEDGED = re.compile(r"\b(?:borde|kanske|skulle|innan|om vi)\b")
+
+
+def closes_item(text: str) -> bool:
+    """Whether a segment sounds like the end of an item: a decision, a yes, thanks for a presentation."""
+    norm = normalize(text)
+    return _CLOSING.search(norm) is not None and _HEDGED.search(norm) is None
+
+
+def ends_turn(text: str) -> bool:
+    """Whether a segment closes an item or a turn in it ("Tack för det."): no item starts on it."""
+    return closes_item(text) or _THANKS.search(normalize(text)) is not None
 
 
 @dataclass
@@ -67,11 +99,26 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         after = _NUMBER_AFTER.match(norm[t.end():])
         if after:
             number, offset = int(after.group(1)), t.start()
+    if number is None and t is not None:
+        sentence = re.split(r"[.!?]", norm[t.end():], maxsplit=1)[0]
+        last = _NUMBER_LAST.search(sentence)
+        if last and to_number(last.group(1)) is not None:
+            number, offset = to_number(last.group(1)), t.start()
+    if number is None:
+        m = _ON_AGENDA.search(norm)
+        if m and to_number(m.group(2)) is not None:
+            number, offset = to_number(m.group(2)), m.start(1)
+            t = t or m
     if number is None and t is None:
         return None
     if t is not None and (offset is None or t.start() < offset):
         offset = t.start()
     return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+
+
+def withdraws_item(text: str) -> bool:
+    """Whether the chair takes an item off the agenda here: it closes at once, like a decided one."""
+    return _WITHDRAWN.search(normalize(text)) is not None
 
 
 def withdrawn_items(segs: list[TranscriptSegment]) -> set[int]:

@@ -66,6 +66,18 @@ def content_stems(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1]
 
 
+def sound(text: str) -> str:
+    """A rough Swedish sound key, so that words Whisper spelled a little wrong compare alike: w=v, ck=k,
+    sj/sk/stj before a front vowel alike, double letters single ("kontralplanen" ~ "kontrollplanen")."""
+    t = normalize(text).replace(" ", "")
+    for a, b in (("ck", "k"), ("w", "v"), ("ph", "f"), ("q", "k"), ("z", "s"), ("th", "t"), ("dh", "d"),
+                 ("é", "e"), ("stj", "x"), ("skj", "x"), ("sj", "x"), ("ch", "x")):
+        t = t.replace(a, b)
+    t = re.sub(r"sk(?=[eiyäö])", "x", t)
+    t = re.sub(r"(.)\1+", r"\1", t)
+    return t
+
+
 def to_number(token: str) -> int | None:
     if token.isdigit():
         return int(token)

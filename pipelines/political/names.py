@@ -6,24 +6,12 @@ writes "okänd" rather than guess."""
 
 from __future__ import annotations
 
-import re
-
 from rapidfuzz import fuzz
 
-from ..text import normalize, words
+from ..text import normalize, sound, words
 from .card import Member
 
 FULL, SINGLE = 80, 80  # rapidfuzz ratios on sound keys: a full name / a first name or surname
-
-
-def sound(text: str) -> str:
-    t = normalize(text).replace(" ", "")
-    for a, b in (("ck", "k"), ("w", "v"), ("ph", "f"), ("q", "k"), ("z", "s"), ("th", "t"), ("dh", "d"),
-                 ("é", "e"), ("stj", "x"), ("skj", "x"), ("sj", "x"), ("ch", "x")):
-        t = t.replace(a, b)
-    t = re.sub(r"sk(?=[eiyäö])", "x", t)
-    t = re.sub(r"(.)\1+", r"\1", t)
-    return t
 
 
 class MemberIndex:
