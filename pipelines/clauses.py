@@ -13,7 +13,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from .models import Decision, DecisionKind
-from .text import normalize
+from .text import normalize, sound
 
 def classify(clause: str) -> DecisionKind:
     text = normalize(clause)
@@ -61,9 +61,9 @@ def _standard_forms() -> tuple[tuple[str, str], ...]:
 
 
 def sound_key(text: str) -> str:
-    """Words as they sound, for comparing what Whisper heard with what was meant: no spaces ("bäst lutar"),
-    ä as e, å as o, an initial v as b and its vowel i as e ("vislutar" / "beslutar"), doubled letters once."""
-    text = re.sub(r"\s+", "", text.lower()).replace("ä", "e").replace("é", "e").replace("å", "o").replace("w", "v")
+    """`text.sound`, plus what Whisper does to the decision key words: ä as e, å as o, an initial v as b and
+    its vowel i as e ("vislutar", "bäst lutar" / "beslutar")."""
+    text = sound(text).replace("ä", "e").replace("å", "o")
     text = re.sub(r"^v", "b", text)
     text = re.sub(r"^bi", "be", text)
     return re.sub(r"(.)\1+", r"\1", text)
