@@ -6,6 +6,7 @@ processes (service/jobs.py). All state lives in the data dir (see service/storag
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -33,12 +34,17 @@ class Settings(BaseModel):
     secure_cookies: bool = True
     job_time: JobTimeLimit = Field(default_factory=JobTimeLimit)
     api_docs: bool = False  # /docs and /openapi.json (the API's shape is no secret, but needs no audience)
+    # Run the lifecycle's calendar as if today were this date (PROTOKOLL_TODAY): demonstrations and
+    # tests of the anslag rules. Never set in production.
+    today: dt.date | None = None
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
         values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
         if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
             values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if os.environ.get("PROTOKOLL_TODAY"):
+            values["today"] = dt.date.fromisoformat(os.environ["PROTOKOLL_TODAY"])
         if os.environ.get("PROTOKOLL_SECURE_COOKIES"):
             values["secure_cookies"] = os.environ["PROTOKOLL_SECURE_COOKIES"] not in ("0", "false", "")
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -4,9 +4,10 @@ exceptions mapped to status codes in service/errors.py."""
 
 from fastapi import APIRouter
 
-from . import meetings, protocol, session
+from . import lifecycle, meetings, protocol, session
 
 router = APIRouter(prefix="/api", tags=["api"])
 router.include_router(session.router)
 router.include_router(meetings.router)
 router.include_router(protocol.router)
+router.include_router(lifecycle.router)

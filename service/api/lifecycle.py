@@ -1,0 +1,193 @@
+"""The protocol's lifecycle: send for justering, justera, anslå, take down, rättelse; comments of the
+reviewers and their resolution; the document that is signed and the sealed archive copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from .. import lifecycle, review
+from ..audit import client_ip, record
+from ..db import CommentRow, utcnow
+from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
+from ..errors import NotFound
+from ..schemas import TEXT, Name, Saved
+
+router = APIRouter(prefix="/meetings/{meeting_id}")
+SWEDEN = ZoneInfo("Europe/Stockholm")
+Email = Field(max_length=320)
+
+
+def today(request: Request) -> dt.date:
+    return request.app.state.settings.today or dt.datetime.now(SWEDEN).date()
+
+
+def now(request: Request) -> dt.datetime:
+    fixed = request.app.state.settings.today
+    current = utcnow()
+    return dt.datetime.combine(fixed, current.time()) if fixed else current
+
+
+class SendIn(BaseModel):
+    version: int
+    chair: str = Field(max_length=320)
+    justerare: list[str] = Field(max_length=20)
+
+
+class SignIn(BaseModel):
+    sha256: str = Field(min_length=64, max_length=64)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field("", max_length=2000)
+
+
+class AnslagIn(BaseModel):
+    up: dt.date | None = None
+    place: str = Field(max_length=300)
+
+
+class CorrectionIn(BaseModel):
+    version: int
+    item: int
+    target: str = Field(max_length=100)  # "summary" or "decision:<id>"
+    text: str = Field(max_length=TEXT)
+    reason: str = Field(max_length=2000)
+
+
+class CommentIn(BaseModel):
+    item: int
+    target: str = Field("", max_length=100)  # "" for the item, "decision:<id>" for a clause
+    text: str = Field(max_length=10_000)
+
+
+class ResolveIn(BaseModel):
+    reply: str = Field("", max_length=10_000)
+
+
+class CommentOut(BaseModel):
+    id: int
+    author: str
+    at: str
+    item: int
+    target: str
+    quote: str
+    text: str
+    resolved_by: str | None
+    resolved_at: str | None
+    reply: str | None
+
+    @classmethod
+    def of(cls, c: CommentRow) -> "CommentOut":
+        return cls(id=c.id, author=c.author, at=c.at.isoformat(timespec="minutes"), item=c.item, target=c.target,
+                   quote=c.quote, text=c.text, resolved_by=c.resolved_by, reply=c.reply,
+                   resolved_at=c.resolved_at.isoformat(timespec="minutes") if c.resolved_at else None)
+
+
+class Reviewer(BaseModel):
+    email: str
+    name: Name | None
+
+
+@router.get("/lifecycle", response_model=lifecycle.Status)
+def get_status(row: MeetingDep, db: SessionDep):
+    return lifecycle.status(db, row)
+
+
+@router.get("/lifecycle/reviewers", response_model=list[Reviewer])
+def get_reviewers(row: MeetingDep, db: SessionDep, user: CurrentUser):
+    return [Reviewer(email=u.email, name=u.name) for u in lifecycle.reviewers(db, user.org_id)]
+
+
+@router.post("/lifecycle/send", response_model=lifecycle.Status)
+async def send(meeting_id: str, body: SendIn, request: Request, user: Writer):
+    """Klart för justering: the approved export becomes the PDF/A the chair and the justerare sign."""
+    sessions, data = request.app.state.sessions, request.app.state.data
+    with sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        chosen = lifecycle.check_send(db, row, user, body.version, body.chair, body.justerare)
+        protocol, original, changed = review.load_protocol(row), review.load_original(row), row.updated
+    document = await run_in_threadpool(lifecycle.build_document, protocol, original, data.meeting_dir(meeting_id),
+                                       changed)
+    with sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        lifecycle.send_for_justering(db, row, user, body.version, chosen, document)
+        return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/withdraw", response_model=lifecycle.Status)
+def withdraw(body: ReasonIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    lifecycle.withdraw(db, row, user, body.reason)
+    return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/sign", response_model=lifecycle.Status)
+def sign(body: SignIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer):
+    """Justera: the signer confirms the SHA-256 of the document they read. The last signature seals it."""
+    if lifecycle.sign(db, row, user, body.sha256, now(request)):
+        data, settings = request.app.state.data, request.app.state.settings
+        key, cert = lifecycle.org_certificate(settings.data_dir / "certs", user.org_id, user.org_name)
+        lifecycle.seal(db, row, data.meeting_dir(row.id), key, cert, today(request))
+    record(db, "justering", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/anslag", response_model=lifecycle.Status)
+def anslag(body: AnslagIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    lifecycle.put_up(db, row, user, body.up, body.place)
+    return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/down", response_model=lifecycle.Status)
+def down(request: Request, row: WritableMeeting, db: SessionDep, user: Writer):
+    lifecycle.take_down(db, row, user, today(request))
+    return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/correction", response_model=Saved)
+def correction(body: CorrectionIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    """Rättelse: a new version of a justerat protocol, with the reason in the audit trail."""
+    return Saved(version=lifecycle.correct(db, row, user, body.version, body.item, body.target, body.text,
+                                           body.reason))
+
+
+def _file(row, request: Request, name: str, present: bool, download: str) -> FileResponse:
+    path = lifecycle.folder(request.app.state.data.meeting_dir(row.id)) / name
+    if not present or not path.exists():
+        raise NotFound("Dokumentet finns inte än – no such document yet")
+    return FileResponse(path, media_type="application/pdf", filename=download)
+
+
+@router.get("/lifecycle/document.pdf", response_class=FileResponse)
+def document(row: MeetingDep, request: Request):
+    """The PDF/A sent for justering (its SHA-256 is what each signer confirms)."""
+    return _file(row, request, lifecycle.DOCUMENT, row.document_sha256 is not None, f"protokoll-{row.meeting_date}.pdf")
+
+
+@router.get("/lifecycle/signed.pdf", response_class=FileResponse)
+def signed(row: MeetingDep, request: Request, db: SessionDep, user: CurrentUser):
+    """The archive copy: PDF/A with the organisation's PAdES signature (check it with `protokoll verify`)."""
+    response = _file(row, request, lifecycle.SEALED, row.signed_sha256 is not None,
+                     f"protokoll-{row.meeting_date}-justerat.pdf")
+    record(db, "download", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    return response
+
+
+@router.get("/comments", response_model=list[CommentOut])
+def list_comments(row: MeetingDep, db: SessionDep):
+    return [CommentOut.of(c) for c in lifecycle.comments(db, row)]
+
+
+@router.post("/comments", status_code=201, response_model=CommentOut)
+def add_comment(body: CommentIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    return CommentOut.of(lifecycle.add_comment(db, row, user, body.item, body.target, body.text))
+
+
+@router.post("/comments/{comment_id}/resolve", response_model=CommentOut)
+def resolve(comment_id: int, body: ResolveIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    return CommentOut.of(lifecycle.resolve_comment(db, row, user, comment_id, body.reply))

@@ -1,0 +1,287 @@
+"""From draft to justerat and anslaget: sending a protocol for justering, the signatures of the chair
+and the justerare, the organisation's seal on the archived copy, the anslag, rättelser and comments.
+
+Sending for justering freezes the text: the approved export becomes a PDF/A whose SHA-256 every
+signer confirms (they sign what they saw, byte for byte). The last signature seals that PDF/A with a
+PAdES signature in the organisation's certificate. Every step is an audit entry of the protocol.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipelines.anslag import anslag_dates
+from pipelines.documents.docx_pdf import pdf_from_docx
+from pipelines.documents.signing import CERT, KEY, self_signed, sha256_file, sign_pdf
+from pipelines.errors import InputError
+from pipelines.models import Protocol
+
+from . import review
+from .auth import CurrentUser
+from .db import AuditRow, CommentRow, MeetingRow, SignerRow, User, utcnow
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .exports import docx_bytes
+from .stages import (ANSLAGET, CHAIR, JUSTERARE, JUSTERAT, KLAR, NEDTAGET, REVIEWER, STAGE_LABELS, UTKAST,
+                     require_secretary)
+
+DOCUMENT, SEALED = "protokoll.pdf", "protokoll-signerat.pdf"
+
+
+# --- files ---------------------------------------------------------------------------------------
+
+def folder(meeting_dir: Path) -> Path:
+    return meeting_dir / "justering"
+
+
+def build_document(protocol: Protocol, original: Protocol, meeting_dir: Path, changed: dt.datetime) -> Path:
+    """The approved export as PDF/A: the document the chair and the justerare sign."""
+    content = docx_bytes(protocol, original, meeting_dir / "exports", changed, "approved")
+    out = folder(meeting_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=out, prefix="build-") as tmp:
+        docx_path = Path(tmp) / "protokoll.docx"
+        docx_path.write_bytes(content)
+        pdf = pdf_from_docx(docx_path, Path(tmp), pdfa=True)
+        return pdf.replace(out / DOCUMENT)
+
+
+def org_certificate(certs: Path, org_id: int, org_name: str) -> tuple[Path, Path]:
+    """certs/<org id>/key.pem and cert.pem: the organisation's own, or a self-signed one made once."""
+    where = certs / str(org_id)
+    if not (where / KEY).exists() or not (where / CERT).exists():
+        self_signed(where, org_name)
+    return where / KEY, where / CERT
+
+
+# --- the stages ----------------------------------------------------------------------------------
+
+def _log(db: Session, row: MeetingRow, actor: str, action: str, after: object = None) -> None:
+    db.add(AuditRow(meeting_id=row.id, actor=actor, action=action, target="lifecycle", before=None,
+                    after=json.dumps(after, ensure_ascii=False, default=str) if after is not None else None,
+                    version=row.version))
+
+
+def _expect(row: MeetingRow, *stages: str) -> None:
+    if row.stage not in stages:
+        wanted = " eller ".join(STAGE_LABELS[s].lower() for s in stages)
+        raise Conflict(f"Protokollet är {STAGE_LABELS[row.stage].lower()}, inte {wanted} – wrong stage ({row.stage})")
+
+
+def reviewers(db: Session, org_id: int) -> list[User]:
+    return list(db.scalars(select(User).where(User.org_id == org_id, User.role == REVIEWER, User.disabled.is_(False))
+                           .order_by(User.name, User.email)))
+
+
+def signers(db: Session, row: MeetingRow) -> list[SignerRow]:
+    return list(db.scalars(select(SignerRow).where(SignerRow.meeting_id == row.id).order_by(SignerRow.id)))
+
+
+def check_send(db: Session, row: MeetingRow, user: CurrentUser, version: int, chair: str,
+               justerare: list[str]) -> list[tuple[User, str]]:
+    """Who will sign, checked before the (slow) document is built."""
+    require_secretary(user.role)
+    _expect(row, UTKAST)
+    review.check_version(row, version)
+    emails = [chair.strip().lower()] + [e.strip().lower() for e in justerare if e.strip()]
+    if len(emails) < 2:
+        raise Invalid("Välj ordförande och minst en justerare – choose the chair and at least one justerare")
+    if len(set(emails)) != len(emails):
+        raise Invalid("Samma person kan inte justera två gånger – the same person twice")
+    known = {u.email: u for u in reviewers(db, user.org_id)}
+    missing = [e for e in emails if e not in known]
+    if missing:
+        raise Invalid(f"{', '.join(missing)}: ingen granskare i organisationen – not a reviewer here")
+    return [(known[e], CHAIR if i == 0 else JUSTERARE) for i, e in enumerate(emails)]
+
+
+def send_for_justering(db: Session, row: MeetingRow, user: CurrentUser, version: int,
+                       chosen: list[tuple[User, str]], document: Path) -> None:
+    review.check_version(row, version)
+    _expect(row, UTKAST)
+    row.stage, row.document_sha256 = KLAR, sha256_file(document)
+    for old in signers(db, row):
+        db.delete(old)
+    for person, role in chosen:
+        db.add(SignerRow(meeting_id=row.id, email=person.email, name=person.name or person.email, role=role))
+    _log(db, row, user.email, "klar_for_justering",
+         {"sha256": row.document_sha256, "signers": [f"{p.name or p.email} ({r})" for p, r in chosen]})
+    db.commit()
+
+
+def withdraw(db: Session, row: MeetingRow, user: CurrentUser, reason: str) -> None:
+    """Back to draft (a comment needs a change): the signatures given so far no longer count."""
+    require_secretary(user.role)
+    _expect(row, KLAR)
+    row.stage, row.document_sha256 = UTKAST, None
+    for s in signers(db, row):
+        s.signed_at, s.sha256 = None, None
+    _log(db, row, user.email, "atertaget", {"reason": reason})
+    db.commit()
+
+
+def sign(db: Session, row: MeetingRow, user: CurrentUser, sha256: str, now: dt.datetime) -> bool:
+    """Record the justering of one signer; True when it was the last one."""
+    _expect(row, KLAR)
+    mine = next((s for s in signers(db, row) if s.email == user.email), None)
+    if mine is None:
+        raise Forbidden("Du är inte utsedd att justera det här protokollet – you are not a signer of this protocol")
+    if mine.signed_at is not None:
+        raise Conflict("Du har redan justerat protokollet – you have already signed")
+    if sha256 != row.document_sha256:
+        raise Conflict("Dokumentet har ändrats sedan du öppnade det; läs in sidan igen – the document changed")
+    mine.signed_at, mine.sha256 = now, sha256
+    _log(db, row, user.email, "justerat_av", {"name": mine.name, "role": mine.role, "sha256": sha256,
+                                              "at": now.isoformat()})
+    db.commit()
+    return all(s.signed_at is not None for s in signers(db, row))
+
+
+def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path, today: dt.date) -> Path:
+    """Every signer has signed: the PDF/A gets the organisation's PAdES signature; the protocol is justerat."""
+    done = signers(db, row)
+    reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {s.signed_at:%Y-%m-%d %H:%M})" for s in done) + \
+        f". SHA-256 för det justerade dokumentet: {row.document_sha256}"
+    sealed = sign_pdf(folder(meeting_dir) / DOCUMENT, folder(meeting_dir) / SEALED, key, cert, reason=reason)
+    row.stage, row.signed_sha256, row.justered_on = JUSTERAT, sha256_file(sealed), today.isoformat()
+    _log(db, row, "Protokoll", "forseglat", {"sha256": row.signed_sha256, "justered_on": row.justered_on})
+    db.commit()
+    return sealed
+
+
+def put_up(db: Session, row: MeetingRow, user: CurrentUser, up: dt.date | None, place: str) -> None:
+    """The anslag: up on the day chosen (default the next working day after justering), down three weeks later."""
+    require_secretary(user.role)
+    _expect(row, JUSTERAT)
+    if not place.strip():
+        raise Invalid("Ange var protokollet förvaras – the storage place is required")
+    try:
+        dates = anslag_dates(dt.date.fromisoformat(row.justered_on), up)
+    except InputError as e:
+        raise Invalid(str(e)) from None
+    row.stage, row.anslag_up, row.anslag_down = ANSLAGET, dates.up.isoformat(), dates.down.isoformat()
+    row.storage_place = place.strip()[:300]
+    _log(db, row, user.email, "anslaget", {"up": row.anslag_up, "down": row.anslag_down, "place": row.storage_place})
+    db.commit()
+
+
+def take_down(db: Session, row: MeetingRow, user: CurrentUser, today: dt.date) -> None:
+    require_secretary(user.role)
+    _expect(row, ANSLAGET)
+    if today < dt.date.fromisoformat(row.anslag_down):
+        raise Conflict(f"Anslaget ska sitta uppe till {row.anslag_down} (överklagandetiden) – too early to take down")
+    row.stage = NEDTAGET
+    _log(db, row, user.email, "nedtaget", {"on": today.isoformat()})
+    db.commit()
+
+
+def correct(db: Session, row: MeetingRow, user: CurrentUser, version: int, item: int, target: str, text: str,
+            reason: str) -> int:
+    """A rättelse of a justerat protocol: a new version, audited with what changed and why. The signed
+    copy stays as it was signed."""
+    require_secretary(user.role)
+    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    if not reason.strip():
+        raise Invalid("Ange varför rättelsen görs – a correction needs a reason")
+    if not text.strip():
+        raise Invalid("Den rättade texten är tom – the corrected text is empty")
+
+    def apply(protocol: Protocol):
+        it = review.item_of(protocol, item)
+        if target == "summary":
+            before, it.summary = it.summary, text.strip()
+        else:
+            decision = next((d for d in it.decisions if f"decision:{d.id}" == target), None)
+            if decision is None:
+                raise NotFound("Beslutet finns inte – decision not found")
+            before, decision.text = decision.text, text.strip()
+        return {"text": before}, {"text": text.strip(), "reason": reason.strip()}
+
+    return review.change(db, row, version, user.email, "rattelse", f"item:{item}:{target}", apply, correction=True)
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+def add_comment(db: Session, row: MeetingRow, user: CurrentUser, item: int, target: str, text: str) -> CommentRow:
+    _expect(row, UTKAST, KLAR)
+    if not text.strip():
+        raise Invalid("Kommentaren är tom – the comment is empty")
+    it = review.item_of(review.load_protocol(row), item)
+    quote = it.summary
+    if target:
+        decision = next((d for d in it.decisions if f"decision:{d.id}" == target), None)
+        if decision is None:
+            raise NotFound("Beslutet finns inte – decision not found")
+        quote = decision.text
+    comment = CommentRow(meeting_id=row.id, author=user.email, item=item, target=target, quote=quote[:2000],
+                         text=text.strip())
+    db.add(comment)
+    db.commit()
+    return comment
+
+
+def resolve_comment(db: Session, row: MeetingRow, user: CurrentUser, comment_id: int, reply: str) -> CommentRow:
+    require_secretary(user.role)
+    comment = db.get(CommentRow, comment_id)
+    if comment is None or comment.meeting_id != row.id:
+        raise NotFound("Kommentaren finns inte – comment not found")
+    if comment.resolved_at is not None:
+        raise Conflict("Kommentaren är redan åtgärdad – already resolved")
+    comment.resolved_by, comment.resolved_at, comment.reply = user.email, utcnow(), reply.strip() or None
+    db.commit()
+    return comment
+
+
+def comments(db: Session, row: MeetingRow) -> list[CommentRow]:
+    return list(db.scalars(select(CommentRow).where(CommentRow.meeting_id == row.id).order_by(CommentRow.id)))
+
+
+# --- what the page and the API show --------------------------------------------------------------
+
+class Signer(BaseModel):
+    email: str
+    name: str
+    role: str
+    signed_at: str | None
+    sha256: str | None
+
+
+class Anslag(BaseModel):
+    justered_on: str | None
+    up: str | None
+    down: str | None
+    latest: str | None  # the last day the anslag may go up
+    default_up: str | None
+    place: str | None
+
+
+class Status(BaseModel):
+    stage: str
+    stage_label: str
+    document_sha256: str | None
+    signed_sha256: str | None
+    signers: list[Signer]
+    anslag: Anslag
+    open_comments: int
+
+
+def status(db: Session, row: MeetingRow) -> Status:
+    latest = default_up = None
+    if row.justered_on:
+        dates = anslag_dates(dt.date.fromisoformat(row.justered_on))
+        latest, default_up = dates.latest.isoformat(), dates.up.isoformat()
+    return Status(
+        stage=row.stage, stage_label=STAGE_LABELS[row.stage], document_sha256=row.document_sha256,
+        signed_sha256=row.signed_sha256,
+        signers=[Signer(email=s.email, name=s.name, role=s.role, sha256=s.sha256,
+                        signed_at=s.signed_at.isoformat(timespec="minutes") if s.signed_at else None)
+                 for s in signers(db, row)],
+        anslag=Anslag(justered_on=row.justered_on, up=row.anslag_up, down=row.anslag_down, latest=latest,
+                      default_up=default_up, place=row.storage_place),
+        open_comments=sum(c.resolved_at is None for c in comments(db, row)))

@@ -1,0 +1,181 @@
+"""The protocol's lifecycle over real HTTP (a `protokoll serve` subprocess with the fake pipeline):
+secretary sends for justering, reviewers comment and justera, the archive copy is PAdES-signed PDF/A,
+the anslag gets its dates, and a justerat protocol changes only by an audited rättelse.
+
+The service runs as if today were Friday 2028-04-28 (PROTOKOLL_TODAY): Monday 1 May is a holiday.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+from pipelines.documents.signing import verify_pdf
+from tests.helpers.server import PASSWORD, ROOT, Server, make_audio
+from tests.helpers.server import ready_meeting as uploaded_and_ready
+
+pytestmark = pytest.mark.skipif(
+    subprocess.run(["which", "soffice"], capture_output=True).returncode != 0, reason="LibreOffice saknas")
+
+FRIDAY = "2028-04-28"
+
+
+def add_user(data_dir, email: str, org: str, role: str = "sekreterare", name: str | None = None) -> None:
+    from service.auth import add_user as add
+    from service.db import open_db
+
+    sessions = open_db(data_dir)
+    with sessions() as db:
+        add(db, email, PASSWORD, org, role=role, name=name)
+    sessions.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("lifecycle") / "data"
+    add_user(data_dir, "anna@bastad.se", "Båstad")
+    add_user(data_dir, "erik@bastad.se", "Båstad", "granskare", "Erik Svensson")
+    add_user(data_dir, "lisa@bastad.se", "Båstad", "granskare", "Lisa Holm")
+    add_user(data_dir, "olle@bastad.se", "Båstad", "granskare", "Olle Ek")
+    srv = Server(data_dir, env={"PROTOKOLL_TODAY": FRIDAY}).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def clients(server):
+    return {name: server.client(f"{name}@bastad.se") for name in ("anna", "erik", "lisa", "olle")}
+
+
+@pytest.fixture(scope="module")
+def meeting(clients, tmp_path_factory) -> str:
+    return uploaded_and_ready(clients["anna"], make_audio(tmp_path_factory.mktemp("audio") / "möte.flac"))
+
+
+def _version(client, meeting: str) -> int:
+    return client.get(f"/api/meetings/{meeting}/protocol").json()["version"]
+
+
+def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
+    anna, erik, lisa, olle = (clients[n] for n in ("anna", "erik", "lisa", "olle"))
+    base = f"/api/meetings/{meeting}"
+    assert anna.get(base + "/lifecycle").json()["stage"] == "utkast"
+
+    # a reviewer reads but never edits, even a draft
+    assert erik.get(base + "/protocol").status_code == 200
+    r = erik.patch(base + "/items/1", json={"summary": "x", "version": _version(anna, meeting)})
+    assert r.status_code == 403 and "sekreteraren" in r.json()["detail"]
+
+    # not ready for justering while decisions are unreviewed
+    send = {"chair": "erik@bastad.se", "justerare": ["lisa@bastad.se"]}
+    r = anna.post(base + "/lifecycle/send", json={**send, "version": _version(anna, meeting)})
+    assert r.status_code == 409 and "inte granskade" in r.json()["detail"]
+    protocol = anna.get(base + "/protocol").json()
+    for item in protocol["items"]:
+        for d in item["decisions"]:
+            assert anna.patch(f"{base}/decisions/{d['id']}",
+                              json={"status": "accepted", "version": _version(anna, meeting)}).status_code == 200
+    # a signer must be a reviewer of the organisation; only the secretary sends
+    r = anna.post(base + "/lifecycle/send", json={"chair": "anna@bastad.se", "justerare": ["lisa@bastad.se"],
+                                                  "version": _version(anna, meeting)})
+    assert r.status_code == 422 and "granskare" in r.json()["detail"]
+    assert erik.post(base + "/lifecycle/send", json={**send, "version": _version(anna, meeting)}).status_code == 403
+    r = anna.post(base + "/lifecycle/send", json={**send, "version": _version(anna, meeting)})
+    assert r.status_code == 200, r.text
+    status = r.json()
+    assert status["stage"] == "klar" and [s["role"] for s in status["signers"]] == ["ordförande", "justerare"]
+    document = anna.get(base + "/lifecycle/document.pdf").content
+    assert document.startswith(b"%PDF") and b"pdfaid:part" in document
+    assert hashlib.sha256(document).hexdigest() == status["document_sha256"]
+
+    # the text is frozen while it is out for justering
+    r = anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)})
+    assert r.status_code == 423 and "klart för justering" in r.json()["detail"]
+
+    # a justerare comments on one clause; the secretary resolves it
+    clause = protocol["items"][1]["decisions"][0]
+    r = lisa.post(base + "/comments", json={"item": 2, "target": f"decision:{clause['id']}",
+                                            "text": "Stämmer det att vi noterade detta?"})
+    assert r.status_code == 201 and r.json()["quote"] == clause["text"]
+    comment = r.json()["id"]
+    assert anna.get(base + "/lifecycle").json()["open_comments"] == 1
+    assert lisa.post(f"{base}/comments/{comment}/resolve", json={}).status_code == 403
+    r = anna.post(f"{base}/comments/{comment}/resolve", json={"reply": "Ja, enligt inspelningen 00:01."})
+    assert r.status_code == 200 and r.json()["resolved_by"] == "anna@bastad.se"
+    assert anna.get(base + "/lifecycle").json()["open_comments"] == 0
+
+    # only the chosen sign, and only the document they read
+    sha = status["document_sha256"]
+    assert olle.post(base + "/lifecycle/sign", json={"sha256": sha}).status_code == 403
+    assert erik.post(base + "/lifecycle/sign", json={"sha256": "0" * 64}).status_code == 409
+    r = erik.post(base + "/lifecycle/sign", json={"sha256": sha})
+    assert r.status_code == 200 and r.json()["stage"] == "klar"
+    assert erik.post(base + "/lifecycle/sign", json={"sha256": sha}).status_code == 409  # twice
+    r = lisa.post(base + "/lifecycle/sign", json={"sha256": sha})
+    status = r.json()
+    assert status["stage"] == "justerat" and status["anslag"]["justered_on"] == FRIDAY
+    assert all(s["sha256"] == sha and s["signed_at"].startswith(FRIDAY) for s in status["signers"])
+
+    # the sealed archive copy: PDF/A, PAdES-signed by the organisation, covering the whole file
+    signed = anna.get(base + "/lifecycle/signed.pdf").content
+    assert hashlib.sha256(signed).hexdigest() == status["signed_sha256"]
+    assert signed.startswith(document)  # an incremental signature: the signed bytes are the justerat ones
+    path = tmp_path / "justerat.pdf"
+    path.write_bytes(signed)
+    cert = server.data_dir / "certs" / "1" / "cert.pem"
+    [verdict] = verify_pdf(path, cert)
+    assert verdict.unchanged and verdict.trusted and "Båstad" in verdict.signed_by
+    assert "Erik Svensson (ordförande" in verdict.reason and "Lisa Holm (justerare" in verdict.reason
+    done = subprocess.run([sys.executable, "-m", "service.cli", "verify", str(path), "--cert", str(cert)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and "oförändrat" in done.stdout and "Lisa Holm" in done.stdout, done.stdout
+
+    # edits are refused after justering
+    r = anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)})
+    assert r.status_code == 423 and "rättelse" in r.json()["detail"]
+
+    # anslag: Friday before 1 May -> up Tuesday 2 May at the latest, down three weeks later
+    assert status["anslag"]["latest"] == "2028-05-02" and status["anslag"]["default_up"] == "2028-05-02"
+    r = anna.post(base + "/lifecycle/anslag", json={"up": "2028-05-03", "place": "Kommunkansliet"})
+    assert r.status_code == 422 and "senast 2028-05-02" in r.json()["detail"]
+    r = anna.post(base + "/lifecycle/anslag", json={"place": "Kommunkansliet, Båstad"})
+    anslag = r.json()["anslag"]
+    assert r.json()["stage"] == "anslaget"
+    assert (anslag["up"], anslag["down"], anslag["place"]) == ("2028-05-02", "2028-05-23", "Kommunkansliet, Båstad")
+    r = anna.post(base + "/lifecycle/down")
+    assert r.status_code == 409 and "2028-05-23" in r.json()["detail"]
+
+    # a rättelse: a new audited version saying what and why; the signed copy stays as signed
+    version = _version(anna, meeting)
+    r = anna.post(base + "/lifecycle/correction", json={
+        "version": version, "item": 2, "target": f"decision:{clause['id']}",
+        "text": "att notera informationen under punkt 2 med godkännande", "reason": ""})
+    assert r.status_code == 422 and "varför" in r.json()["detail"]
+    r = anna.post(base + "/lifecycle/correction", json={
+        "version": version, "item": 2, "target": f"decision:{clause['id']}",
+        "text": "att notera informationen under punkt 2 med godkännande", "reason": "Skrivfel i beslutet"})
+    assert r.status_code == 200 and r.json()["version"] == version + 1
+    last = anna.get(base + "/audit").json()[-1]
+    assert last["action"] == "rattelse" and last["before"] == {"text": clause["text"]}
+    assert last["after"]["reason"] == "Skrivfel i beslutet"
+    assert anna.get(base + "/lifecycle/signed.pdf").content == signed
+    assert [a["action"] for a in anna.get(base + "/audit").json() if a["target"] == "lifecycle"] == \
+        ["klar_for_justering", "justerat_av", "justerat_av", "forseglat", "anslaget"]
+
+
+def test_withdraw_clears_signatures(server, clients, tmp_path_factory):
+    anna, erik = clients["anna"], clients["erik"]
+    meeting = uploaded_and_ready(anna, make_audio(tmp_path_factory.mktemp("audio2") / "möte.flac"))
+    base = f"/api/meetings/{meeting}"
+    for item in anna.get(base + "/protocol").json()["items"]:
+        for d in item["decisions"]:
+            anna.patch(f"{base}/decisions/{d['id']}", json={"status": "rejected", "version": _version(anna, meeting)})
+    status = anna.post(base + "/lifecycle/send", json={"chair": "erik@bastad.se", "justerare": ["olle@bastad.se"],
+                                                       "version": _version(anna, meeting)}).json()
+    erik.post(base + "/lifecycle/sign", json={"sha256": status["document_sha256"]})
+    r = anna.post(base + "/lifecycle/withdraw", json={"reason": "Ändring efter kommentar"})
+    assert r.json()["stage"] == "utkast" and all(s["signed_at"] is None for s in r.json()["signers"])
+    assert anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)}).status_code == 200
