@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -32,6 +33,12 @@ from .stages import (ANSLAGET, CHAIR, JUSTERARE, JUSTERAT, KLAR, NEDTAGET, REVIE
                      require_secretary)
 
 DOCUMENT, SEALED = "protokoll.pdf", "protokoll-signerat.pdf"
+SWEDEN = ZoneInfo("Europe/Stockholm")
+
+
+def swedish_time(utc: dt.datetime) -> str:
+    """A stored (naive UTC) time as the signers read it: Swedish local time to the minute."""
+    return utc.replace(tzinfo=dt.timezone.utc).astimezone(SWEDEN).strftime("%Y-%m-%d %H:%M")
 
 
 # --- files ---------------------------------------------------------------------------------------
@@ -146,7 +153,7 @@ def sign(db: Session, row: MeetingRow, user: CurrentUser, sha256: str, now: dt.d
 def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path, today: dt.date) -> Path:
     """Every signer has signed: the PDF/A gets the organisation's PAdES signature; the protocol is justerat."""
     done = signers(db, row)
-    reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {s.signed_at:%Y-%m-%d %H:%M})" for s in done) + \
+    reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {swedish_time(s.signed_at)})" for s in done) + \
         f". SHA-256 för det justerade dokumentet: {row.document_sha256}"
     sealed = sign_pdf(folder(meeting_dir) / DOCUMENT, folder(meeting_dir) / SEALED, key, cert, reason=reason)
     row.stage, row.signed_sha256, row.justered_on = JUSTERAT, sha256_file(sealed), today.isoformat()
@@ -248,7 +255,7 @@ class Signer(BaseModel):
     email: str
     name: str
     role: str
-    signed_at: str | None
+    signed_at: str | None  # Swedish time, "2028-04-28 14:05"
     sha256: str | None
 
 
@@ -280,7 +287,7 @@ def status(db: Session, row: MeetingRow) -> Status:
         stage=row.stage, stage_label=STAGE_LABELS[row.stage], document_sha256=row.document_sha256,
         signed_sha256=row.signed_sha256,
         signers=[Signer(email=s.email, name=s.name, role=s.role, sha256=s.sha256,
-                        signed_at=s.signed_at.isoformat(timespec="minutes") if s.signed_at else None)
+                        signed_at=swedish_time(s.signed_at) if s.signed_at else None)
                  for s in signers(db, row)],
         anslag=Anslag(justered_on=row.justered_on, up=row.anslag_up, down=row.anslag_down, latest=latest,
                       default_up=default_up, place=row.storage_place),

@@ -114,6 +114,8 @@ def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
     status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
+    if user.role != "sekreterare" or row.stage != "utkast":  # reviewers and a locked text: the justering page
+        return RedirectResponse(f"/meetings/{row.id}/justering", status_code=303)
     protocol = Protocol.model_validate_json(row.protocol)
     stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
     return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)

@@ -117,7 +117,7 @@ def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
     r = lisa.post(base + "/lifecycle/sign", json={"sha256": sha})
     status = r.json()
     assert status["stage"] == "justerat" and status["anslag"]["justered_on"] == FRIDAY
-    assert all(s["sha256"] == sha and s["signed_at"].startswith(FRIDAY) for s in status["signers"])
+    assert all(s["sha256"] == sha and s["signed_at"].startswith(FRIDAY) for s in status["signers"])  # Swedish time
 
     # the sealed archive copy: PDF/A, PAdES-signed by the organisation, covering the whole file
     signed = anna.get(base + "/lifecycle/signed.pdf").content

@@ -4,7 +4,6 @@ reviewers and their resolution; the document that is signed and the sealed archi
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,18 +18,20 @@ from ..errors import NotFound
 from ..schemas import TEXT, Name, Saved
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
-SWEDEN = ZoneInfo("Europe/Stockholm")
 Email = Field(max_length=320)
 
 
 def today(request: Request) -> dt.date:
-    return request.app.state.settings.today or dt.datetime.now(SWEDEN).date()
+    return request.app.state.settings.today or dt.datetime.now(lifecycle.SWEDEN).date()
 
 
 def now(request: Request) -> dt.datetime:
+    """Naive UTC, as every stored time; with a fixed date, that date at the current Swedish time."""
     fixed = request.app.state.settings.today
-    current = utcnow()
-    return dt.datetime.combine(fixed, current.time()) if fixed else current
+    if fixed is None:
+        return utcnow()
+    local = dt.datetime.combine(fixed, dt.datetime.now(lifecycle.SWEDEN).time(), tzinfo=lifecycle.SWEDEN)
+    return local.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 class SendIn(BaseModel):
@@ -84,9 +85,9 @@ class CommentOut(BaseModel):
 
     @classmethod
     def of(cls, c: CommentRow) -> "CommentOut":
-        return cls(id=c.id, author=c.author, at=c.at.isoformat(timespec="minutes"), item=c.item, target=c.target,
+        return cls(id=c.id, author=c.author, at=lifecycle.swedish_time(c.at), item=c.item, target=c.target,
                    quote=c.quote, text=c.text, resolved_by=c.resolved_by, reply=c.reply,
-                   resolved_at=c.resolved_at.isoformat(timespec="minutes") if c.resolved_at else None)
+                   resolved_at=lifecycle.swedish_time(c.resolved_at) if c.resolved_at else None)
 
 
 class Reviewer(BaseModel):
