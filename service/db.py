@@ -84,6 +84,7 @@ class MeetingRow(Base):
     anslag_up: Mapped[str | None] = mapped_column(String(10), nullable=True)
     anslag_down: Mapped[str | None] = mapped_column(String(10), nullable=True)
     storage_place: Mapped[str | None] = mapped_column(String(300), nullable=True)  # förvaringsplats
+    publication: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: the secretary's mask decisions
 
 
 class AuditRow(Base):

@@ -23,6 +23,7 @@ from pipelines.documents.docx_pdf import pdf_from_docx
 from pipelines.documents.signing import CERT, KEY, self_signed, sha256_file, sign_pdf
 from pipelines.errors import InputError
 from pipelines.models import Protocol
+from pipelines.publication import Finding, find_personal_data, masked
 
 from . import review
 from .auth import CurrentUser
@@ -292,3 +293,48 @@ def status(db: Session, row: MeetingRow) -> Status:
         anslag=Anslag(justered_on=row.justered_on, up=row.anslag_up, down=row.anslag_down, latest=latest,
                       default_up=default_up, place=row.storage_place),
         open_comments=sum(c.resolved_at is None for c in comments(db, row)))
+
+
+# --- the web copy ---------------------------------------------------------------------------------
+
+class Publication(BaseModel):
+    findings: list[Finding]
+    masked: list[str]  # finding ids the secretary confirmed to mask
+    kept: list[str]  # finding ids the secretary confirmed to publish as they are
+    confirmed_by: str | None = None
+
+    @property
+    def undecided(self) -> list[Finding]:
+        return [f for f in self.findings if f.id not in self.masked and f.id not in self.kept]
+
+
+def publication(row: MeetingRow) -> Publication:
+    decided = json.loads(row.publication) if row.publication else {}
+    return Publication(findings=find_personal_data(review.load_protocol(row)), masked=decided.get("masked", []),
+                       kept=decided.get("kept", []), confirmed_by=decided.get("by"))
+
+
+def confirm_masks(db: Session, row: MeetingRow, user: CurrentUser, masks: list[str]) -> Publication:
+    """The secretary's decision on every finding: those in `masks` are masked, the others kept."""
+    require_secretary(user.role)
+    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    found = publication(row)
+    ids = {f.id for f in found.findings}
+    unknown = set(masks) - ids
+    if unknown:
+        raise Invalid("Okänd maskering (protokollet har ändrats?); läs in sidan igen – unknown finding")
+    decided = {"masked": sorted(set(masks)), "kept": sorted(ids - set(masks)), "by": user.email}
+    row.publication = json.dumps(decided)
+    _log(db, row, user.email, "maskering", {"masked": len(decided["masked"]), "kept": len(decided["kept"])})
+    db.commit()
+    return publication(row)
+
+
+def web_copy(row: MeetingRow) -> Protocol:
+    """The protocol with the confirmed masks applied; refused while a finding is undecided."""
+    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    found = publication(row)
+    if found.undecided:
+        raise Conflict(f"{len(found.undecided)} möjliga personuppgifter är inte bekräftade än – "
+                       f"{len(found.undecided)} findings are not confirmed yet")
+    return masked(review.load_protocol(row), [f for f in found.findings if f.id in found.masked])

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from pipelines.documents.signing import verify_pdf
-from tests.helpers.server import PASSWORD, ROOT, Server, make_audio
+from tests.helpers.server import PASSWORD, ROOT, Server, docx_text, make_audio
 from tests.helpers.server import ready_meeting as uploaded_and_ready
 
 pytestmark = pytest.mark.skipif(
@@ -179,3 +179,34 @@ def test_withdraw_clears_signatures(server, clients, tmp_path_factory):
     r = anna.post(base + "/lifecycle/withdraw", json={"reason": "Ändring efter kommentar"})
     assert r.json()["stage"] == "utkast" and all(s["signed_at"] is None for s in r.json()["signers"])
     assert anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)}).status_code == 200
+
+
+def test_web_copy_masks_what_the_secretary_confirms(server, clients, tmp_path_factory):
+    anna, erik, lisa = clients["anna"], clients["erik"], clients["lisa"]
+    meeting = uploaded_and_ready(anna, make_audio(tmp_path_factory.mktemp("audio3") / "möte.flac"))
+    base = f"/api/meetings/{meeting}"
+    summary = ("Jonas Jönsson föredrog ärendet. Klaganden har personnummer 19811218-9876 och bor på "
+               "Storgatan 12, 269 33 Båstad.")
+    assert anna.patch(base + "/items/2", json={"summary": summary, "version": _version(anna, meeting)}).status_code == 200
+    for item in anna.get(base + "/protocol").json()["items"]:
+        for d in item["decisions"]:
+            anna.patch(f"{base}/decisions/{d['id']}", json={"status": "accepted", "version": _version(anna, meeting)})
+    sha = anna.post(base + "/lifecycle/send", json={"chair": "erik@bastad.se", "justerare": ["lisa@bastad.se"],
+                                                    "version": _version(anna, meeting)}).json()["document_sha256"]
+    assert anna.post(base + "/publication", json={"masks": []}).status_code == 409  # not justerat yet
+    erik.post(base + "/lifecycle/sign", json={"sha256": sha})
+    lisa.post(base + "/lifecycle/sign", json={"sha256": sha})
+
+    found = anna.get(base + "/publication").json()
+    texts = {f["text"]: f["id"] for f in found["findings"]}
+    assert set(texts) == {"19811218-9876", "Storgatan 12, 269 33 Båstad"}  # the attendee's name is kept
+    assert found["undecided"] == 2
+    r = anna.get(base + "/publication.docx")
+    assert r.status_code == 409 and "inte bekräftade" in r.json()["detail"]
+    assert lisa.post(base + "/publication", json={"masks": list(texts.values())}).status_code == 403
+    r = anna.post(base + "/publication", json={"masks": list(texts.values())})
+    assert r.status_code == 200 and r.json()["undecided"] == 0
+    text = docx_text(anna.get(base + "/publication.docx").content)
+    assert "[personnummer]" in text and "[adress]" in text and "Jonas Jönsson föredrog ärendet" in text
+    assert "9876" not in text and "Storgatan" not in text
+    assert "19811218-9876" in anna.get(base + "/protocol").json()["items"][1]["summary"]  # the original stays

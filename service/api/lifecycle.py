@@ -7,14 +7,18 @@ import datetime as dt
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
+
+from pipelines.publication import Finding
 
 from .. import lifecycle, review
 from ..audit import client_ip, record
 from ..db import CommentRow, utcnow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
 from ..errors import NotFound
+from ..exports import docx_bytes
+from .protocol import DOCX
 from ..schemas import TEXT, Name, Saved
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
@@ -192,3 +196,44 @@ def add_comment(body: CommentIn, row: WritableMeeting, db: SessionDep, user: Wri
 @router.post("/comments/{comment_id}/resolve", response_model=CommentOut)
 def resolve(comment_id: int, body: ResolveIn, row: WritableMeeting, db: SessionDep, user: Writer):
     return CommentOut.of(lifecycle.resolve_comment(db, row, user, comment_id, body.reply))
+
+
+class MasksIn(BaseModel):
+    masks: list[str] = Field(max_length=10_000)
+
+
+class PublicationOut(BaseModel):
+    findings: list[Finding]
+    masked: list[str]
+    kept: list[str]
+    confirmed_by: str | None
+    undecided: int
+
+
+def _publication(found: lifecycle.Publication) -> PublicationOut:
+    return PublicationOut(**found.model_dump(), undecided=len(found.undecided))
+
+
+@router.get("/publication", response_model=PublicationOut)
+def get_publication(row: MeetingDep):
+    """Personal data found for the web copy, and what the secretary decided for each."""
+    return _publication(lifecycle.publication(row))
+
+
+@router.post("/publication", response_model=PublicationOut)
+def confirm_publication(body: MasksIn, row: WritableMeeting, db: SessionDep, user: Writer):
+    return _publication(lifecycle.confirm_masks(db, row, user, body.masks))
+
+
+@router.get("/publication.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
+async def publication_docx(meeting_id: str, request: Request, user: CurrentUser):
+    """The web copy: the justerat protocol with the confirmed masks; the signed original is untouched."""
+    with request.app.state.sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        web, original, changed = lifecycle.web_copy(row), review.load_original(row), row.updated
+    workdir = request.app.state.data.meeting_dir(row.id) / "exports"
+    content = await run_in_threadpool(docx_bytes, web, original, workdir, changed, "approved")
+    with request.app.state.sessions() as db:
+        record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    name = f"protokoll-{row.meeting_date}-webb.docx"
+    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -1,4 +1,4 @@
-"""lifecycle: stages of a protocol, reviewer users, signers with their signatures, comments
+"""lifecycle: stages of a protocol, reviewer users, signers with their signatures, comments, web-copy masks
 
 Revision ID: 0004
 Revises: 0002
@@ -22,6 +22,7 @@ def upgrade() -> None:
     op.add_column('meetings', sa.Column('stage', sa.String(length=20), nullable=False, server_default='utkast'))
     for name, length in zip(MEETING_COLUMNS, (64, 64, 10, 10, 10, 300)):
         op.add_column('meetings', sa.Column(name, sa.String(length=length), nullable=True))
+    op.add_column('meetings', sa.Column('publication', sa.Text(), nullable=True))
     op.create_table(
         'signers',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -59,7 +60,7 @@ def downgrade() -> None:
     op.drop_table('comments')
     op.drop_index('ix_signers_meeting_id', table_name='signers')
     op.drop_table('signers')
-    for name in ('stage', *MEETING_COLUMNS):
+    for name in ('stage', *MEETING_COLUMNS, 'publication'):
         op.drop_column('meetings', name)
     op.drop_column('users', 'name')
     op.drop_column('users', 'role')
