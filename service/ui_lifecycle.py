@@ -12,10 +12,11 @@ from pipelines.models import REJECTED, Protocol
 from . import lifecycle
 from .deps import SessionDep, find_meeting
 from .errors import NotFound
-from .stages import REVIEWER, SECRETARY
+from .stages import ANSLAGET, JUSTERAT, NEDTAGET, REVIEWER, SECRETARY
 from .ui import _to_login, page_user, render
 
 router = APIRouter(include_in_schema=False)
+PUBLISHABLE = (JUSTERAT, ANSLAGET, NEDTAGET)
 
 
 def organ(protocol: Protocol) -> str:
@@ -43,4 +44,5 @@ def justering_page(meeting_id: str, request: Request, db: SessionDep) -> Respons
     return render("justering.html", user=user, meeting_id=row.id, protocol=protocol, status=status, version=row.version,
                   comments=notes, by_item={c.item for c in notes}, reviewers=lifecycle.reviewers(db, user.org_id),
                   organ=organ(protocol), is_secretary=user.role == SECRETARY, is_reviewer=user.role == REVIEWER,
-                  my_signature=mine, swedish_time=lifecycle.swedish_time)
+                  my_signature=mine, swedish_time=lifecycle.swedish_time,
+                  pub=lifecycle.publication(row) if user.role == SECRETARY and status.stage in PUBLISHABLE else None)

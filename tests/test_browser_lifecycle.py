@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.helpers.server import PASSWORD, ROOT, Server, make_audio, ready_meeting
+from tests.helpers.server import PASSWORD, ROOT, Server, docx_text, make_audio, ready_meeting
 from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (the fixture)
 from tests.test_lifecycle import FRIDAY, add_user
 
@@ -61,6 +61,8 @@ def test_justering_in_the_browser(browser, tmp_path):  # noqa: F811
         api = server.client("anna@bastad.se")
         meeting = ready_meeting(api, make_audio(tmp_path / "möte.flac", seconds=3), CARD)
         base = f"/api/meetings/{meeting}"
+        summary = "Lisa Holm redogjorde för skrivelsen från Per Ek, Storgatan 12, personnummer 811218-9876."
+        api.patch(base + "/items/2", json={"summary": summary, "version": api.get(base + "/protocol").json()["version"]})
         for item in api.get(base + "/protocol").json()["items"]:  # the review itself is tests/test_browser.py's
             for d in item["decisions"]:
                 version = api.get(base + "/protocol").json()["version"]
@@ -135,6 +137,17 @@ def test_justering_in_the_browser(browser, tmp_path):  # noqa: F811
         assert bevis.locator("#place").inner_text() == "Kommunkansliet, Båstad"
         assert "Kommunstyrelsen" in bevis.inner_text() and "2028-04-25" in bevis.inner_text()
         secretary.screenshot(path=str(ARTIFACTS / "justering-anslag.png"), full_page=True)
+
+        # the web copy: the secretary confirms the masks the page proposes (name, address, personnummer)
+        findings = secretary.locator("#publication ul.findings li")
+        assert sorted(findings.nth(i).locator("label").inner_text().strip().split(" ", 1)[1] for i in range(findings.count())) \
+            == ["811218-9876", "Per Ek", "Storgatan 12"]
+        assert secretary.locator("#web-copy").count() == 0
+        act(secretary, "#confirm-masks")
+        with secretary.expect_download() as info:
+            secretary.click("#web-copy")
+        web = docx_text(open(info.value.path(), "rb").read())
+        assert "Lisa Holm redogjorde för skrivelsen från [namn], [adress], personnummer [personnummer]." in web
         assert errors == [] and lisa_errors == [] and erik_errors == []
         for context in (anna, lisa, erik):
             context.close()

@@ -47,6 +47,9 @@ document.addEventListener("click", (event) => {
     call("/lifecycle/withdraw", {reason: "Återtaget av sekreteraren"});
   } else if (button.id === "sign") {
     call("/lifecycle/sign", {sha256: data.sha256});
+  } else if (button.id === "confirm-masks") {
+    const masks = Array.from(document.querySelectorAll("input[name=mask]:checked"), (box) => box.value);
+    call("/publication", {masks});
   }
 });
 
