@@ -91,9 +91,10 @@ def _stable_zip(data: bytes) -> bytes:
 
 
 def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: dt.datetime,
-               mode: str | None = None) -> bytes:
+               mode: str | None = None, **extract) -> bytes:
     """The Word document of `protocol`. `mode` defaults to "approved" once every decision is reviewed,
-    else "draft"; "approved" with unreviewed decisions is refused rather than silently leaving them out."""
+    else "draft"; "approved" with unreviewed decisions is refused rather than silently leaving them out.
+    `extract` (item=N, certified=date) makes a protokollsutdrag of one item."""
     clean = for_export(protocol)
     pending = sum(d.status == SUGGESTED for i in clean.items for d in i.decisions)
     if mode is None:
@@ -103,7 +104,7 @@ def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: d
                        f"bara godkända beslut – {pending} decisions are not reviewed yet")
     workdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=workdir, prefix="export-") as tmp:
-        path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode)
+        path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode, **extract)
         document = docx.Document(str(path))
     props = document.core_properties
     props.comments = kept_stats(original, protocol).sentence()

@@ -194,7 +194,7 @@ def correct(db: Session, row: MeetingRow, user: CurrentUser, version: int, item:
     """A rättelse of a justerat protocol: a new version, audited with what changed and why. The signed
     copy stays as it was signed."""
     require_secretary(user.role)
-    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    expect_justerat(row)
     if not reason.strip():
         raise Invalid("Ange varför rättelsen görs – a correction needs a reason")
     if not text.strip():
@@ -317,7 +317,7 @@ def publication(row: MeetingRow) -> Publication:
 def confirm_masks(db: Session, row: MeetingRow, user: CurrentUser, masks: list[str]) -> Publication:
     """The secretary's decision on every finding: those in `masks` are masked, the others kept."""
     require_secretary(user.role)
-    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    expect_justerat(row)
     found = publication(row)
     ids = {f.id for f in found.findings}
     unknown = set(masks) - ids
@@ -330,9 +330,13 @@ def confirm_masks(db: Session, row: MeetingRow, user: CurrentUser, masks: list[s
     return publication(row)
 
 
+def expect_justerat(row: MeetingRow) -> None:
+    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+
+
 def web_copy(row: MeetingRow) -> Protocol:
     """The protocol with the confirmed masks applied; refused while a finding is undecided."""
-    _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+    expect_justerat(row)
     found = publication(row)
     if found.undecided:
         raise Conflict(f"{len(found.undecided)} möjliga personuppgifter är inte bekräftade än – "

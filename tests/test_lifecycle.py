@@ -7,6 +7,7 @@ The service runs as if today were Friday 2028-04-28 (PROTOKOLL_TODAY): Monday 1 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import subprocess
 import sys
@@ -91,7 +92,8 @@ def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
     assert document.startswith(b"%PDF") and b"pdfaid:part" in document
     assert hashlib.sha256(document).hexdigest() == status["document_sha256"]
 
-    # the text is frozen while it is out for justering
+    # the text is frozen while it is out for justering, and no extract is certified before justering
+    assert anna.get(base + "/lifecycle/utdrag/2.docx").status_code == 409
     r = anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)})
     assert r.status_code == 423 and "klart för justering" in r.json()["detail"]
 
@@ -132,6 +134,11 @@ def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
     done = subprocess.run([sys.executable, "-m", "service.cli", "verify", str(path), "--cert", str(cert)],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0 and "oförändrat" in done.stdout and "Lisa Holm" in done.stdout, done.stdout
+
+    # a protokollsutdrag of a justerat item carries the utdragsbestyrkande, dated
+    utdrag = docx_text(anna.get(base + "/lifecycle/utdrag/2.docx").content)
+    assert "Protokollsutdrag" in utdrag and "Utdragsbestyrkande" in utdrag and "Bestyrkt den 28 april 2028" in utdrag
+    assert "punkt 2" in utdrag and "punkt 1" not in utdrag
 
     # edits are refused after justering
     r = anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)})
@@ -210,3 +217,20 @@ def test_web_copy_masks_what_the_secretary_confirms(server, clients, tmp_path_fa
     assert "[personnummer]" in text and "[adress]" in text and "Jonas Jönsson föredrog ärendet" in text
     assert "9876" not in text and "Storgatan" not in text
     assert "19811218-9876" in anna.get(base + "/protocol").json()["items"][1]["summary"]  # the original stays
+
+
+def test_political_extract_certified_by_the_secretary(tmp_path):
+    from docx import Document
+
+    from pipelines.meeting_card import load_meeting
+    from pipelines.models import Decision, ItemDraft, Protocol
+    from pipelines.political.export import export_political_docx
+
+    meeting = load_meeting(ROOT / "samples" / "political" / "meeting.yaml")
+    items = [ItemDraft(number=n, title=t, decisions=[Decision(text=f"att godkänna punkt {n}", status="accepted")])
+             for n, t in enumerate(meeting.agenda, start=1)]
+    out = export_political_docx(Protocol(meeting=meeting, items=items), tmp_path / "utdrag.docx", mode="approved",
+                                item=2, certified=dt.date(2026, 4, 22))
+    lines = [p.text for p in Document(str(out)).paragraphs]
+    tail = lines[lines.index("Utdragsbestyrkande"):]
+    assert "Bestyrkt den 22 april 2026" in tail and tail[-1] == "Mikaela Ström"

@@ -237,3 +237,21 @@ async def publication_docx(meeting_id: str, request: Request, user: CurrentUser)
         record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     name = f"protokoll-{row.meeting_date}-webb.docx"
     return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/lifecycle/utdrag/{number}.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
+async def utdrag(meeting_id: str, number: int, request: Request, user: CurrentUser):
+    """Protokollsutdrag of one item of a justerat protocol, with the utdragsbestyrkande (the secretary's
+    name and today's date)."""
+    with request.app.state.sessions() as db:
+        row = find_meeting(db, user, meeting_id)
+        lifecycle.expect_justerat(row)
+        protocol, original, changed = review.load_protocol(row), review.load_original(row), row.updated
+    review.item_of(protocol, number)
+    workdir = request.app.state.data.meeting_dir(row.id) / "exports"
+    content = await run_in_threadpool(docx_bytes, protocol, original, workdir, changed, "approved", item=number,
+                                      certified=today(request))
+    with request.app.state.sessions() as db:
+        record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    name = f"protokollsutdrag-{row.meeting_date}-punkt-{number}.docx"
+    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
