@@ -41,3 +41,10 @@ def check_editable(db: Session, row: MeetingRow, actor: str) -> None:
         raise Locked(f"Protokollet är {STAGE_LABELS[row.stage].lower()} och kan inte ändras. "
                      + ("Återta det till utkast först – withdraw it to draft first" if row.stage == KLAR else
                         "Gör en rättelse i stället – the protocol is justerat; make a correction instead"))
+
+
+def check_deletable(role: str, row: MeetingRow) -> None:
+    require_secretary(role)
+    if row.stage != UTKAST:
+        raise Locked(f"Protokollet är {STAGE_LABELS[row.stage].lower()} och är en allmän handling; det tas inte "
+                     "bort – a protocol sent for justering or justerat is kept")

@@ -69,6 +69,12 @@ def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
     assert erik.get(base + "/protocol").status_code == 200
     r = erik.patch(base + "/items/1", json={"summary": "x", "version": _version(anna, meeting)})
     assert r.status_code == 403 and "sekreteraren" in r.json()["detail"]
+    assert erik.post(base + "/items/1/redraft", json={"version": _version(anna, meeting)}).status_code == 403
+    audio = make_audio(tmp_path / "annat.flac")
+    with open(audio, "rb") as f:
+        r = erik.post("/api/meetings", files={"recording": ("annat.flac", f, "audio/flac"),
+                                              "meeting": ("meeting.yaml", b"title: x\ndate: 2028-04-25\n", "text/yaml")})
+    assert r.status_code == 403
 
     # not ready for justering while decisions are unreviewed
     send = {"chair": "erik@bastad.se", "justerare": ["lisa@bastad.se"]}
@@ -140,7 +146,10 @@ def test_lifecycle_from_draft_to_anslag(server, clients, meeting, tmp_path):
     assert "Protokollsutdrag" in utdrag and "Utdragsbestyrkande" in utdrag and "Bestyrkt den 28 april 2028" in utdrag
     assert "punkt 2" in utdrag and "punkt 1" not in utdrag
 
-    # edits are refused after justering
+    # edits are refused after justering, and the meeting is no longer deleted
+    assert erik.delete(base).status_code == 403
+    r = anna.delete(base)
+    assert r.status_code == 423 and "allmän handling" in r.json()["detail"]
     r = anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)})
     assert r.status_code == 423 and "rättelse" in r.json()["detail"]
 
