@@ -19,6 +19,7 @@ from .db import open_db
 from .errors import install_handlers
 from .jobs import DEFAULT_PIPELINE, JobRunner, JobTimeLimit, LocalProcessRunner
 from .middleware import Guard
+from .notify import MailSettings
 from .ratelimit import LoginLimiter
 from .storage import DEFAULT_MAX_AUDIO_HOURS, DEFAULT_MAX_UPLOAD, DataDir
 
@@ -37,12 +38,18 @@ class Settings(BaseModel):
     # Run the lifecycle's calendar as if today were this date (PROTOKOLL_TODAY): demonstrations and
     # tests of the anslag rules. Never set in production.
     today: dt.date | None = None
+    mail: MailSettings | None = None  # e-mail about the justering (PROTOKOLL_SMTP_HOST …); off by default
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
         values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
         if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
             values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if os.environ.get("PROTOKOLL_SMTP_HOST"):
+            env = {"host": "PROTOKOLL_SMTP_HOST", "port": "PROTOKOLL_SMTP_PORT", "sender": "PROTOKOLL_MAIL_FROM",
+                   "starttls": "PROTOKOLL_SMTP_STARTTLS", "username": "PROTOKOLL_SMTP_USER",
+                   "password": "PROTOKOLL_SMTP_PASSWORD", "public_url": "PROTOKOLL_PUBLIC_URL"}
+            values["mail"] = MailSettings(**{k: os.environ[v] for k, v in env.items() if os.environ.get(v)})
         if os.environ.get("PROTOKOLL_TODAY"):
             values["today"] = dt.date.fromisoformat(os.environ["PROTOKOLL_TODAY"])
         if os.environ.get("PROTOKOLL_SECURE_COOKIES"):

@@ -11,9 +11,11 @@ import datetime as dt
 import hashlib
 import subprocess
 import sys
+import time
 
 import pytest
 
+from bench.common import free_port
 from pipelines.documents.signing import verify_pdf
 from tests.helpers.server import PASSWORD, ROOT, Server, docx_text, make_audio
 from tests.helpers.server import ready_meeting as uploaded_and_ready
@@ -34,14 +36,57 @@ def add_user(data_dir, email: str, org: str, role: str = "sekreterare", name: st
     sessions.kw["bind"].dispose()
 
 
+class Inbox:
+    """A local SMTP server (aiosmtpd) that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message["Subject"], message.get_content()))
+        return "250 OK"
+
+    def wait_for(self, subject: str, since: int, timeout: float = 10) -> list:
+        """The mails with `subject` received after the first `since` ones (at least one)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.messages[since:] if m[1].startswith(subject)]
+            if found:
+                return found
+            time.sleep(0.05)
+        raise AssertionError(f"no mail {subject!r}: {self.messages}")
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def inbox():
+    try:
+        from aiosmtpd.controller import Controller
+    except ImportError:  # the optional mail is then not tested; everything else is
+        yield None
+        return
+    box = Inbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, inbox):
     data_dir = tmp_path_factory.mktemp("lifecycle") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "erik@bastad.se", "Båstad", "granskare", "Erik Svensson")
     add_user(data_dir, "lisa@bastad.se", "Båstad", "granskare", "Lisa Holm")
     add_user(data_dir, "olle@bastad.se", "Båstad", "granskare", "Olle Ek")
-    srv = Server(data_dir, env={"PROTOKOLL_TODAY": FRIDAY}).start()
+    env = {"PROTOKOLL_TODAY": FRIDAY}
+    if inbox is not None:
+        env.update(PROTOKOLL_SMTP_HOST="127.0.0.1", PROTOKOLL_SMTP_PORT=str(inbox.port),
+                   PROTOKOLL_MAIL_FROM="protokoll@bastad.se", PROTOKOLL_PUBLIC_URL="https://protokoll.bastad.se")
+    srv = Server(data_dir, env=env).start()
     yield srv
     srv.stop()
 
@@ -243,3 +288,29 @@ def test_political_extract_certified_by_the_secretary(tmp_path):
     lines = [p.text for p in Document(str(out)).paragraphs]
     tail = lines[lines.index("Utdragsbestyrkande"):]
     assert "Bestyrkt den 22 april 2026" in tail and tail[-1] == "Mikaela Ström"
+
+
+def test_mail_to_signers_and_secretary(server, clients, inbox, tmp_path_factory):
+    if inbox is None:
+        pytest.skip("aiosmtpd saknas (pip install aiosmtpd)")
+    anna, olle, erik = clients["anna"], clients["olle"], clients["erik"]
+    meeting = uploaded_and_ready(anna, make_audio(tmp_path_factory.mktemp("audio4") / "möte.flac"))
+    base = f"/api/meetings/{meeting}"
+    for item in anna.get(base + "/protocol").json()["items"]:
+        for d in item["decisions"]:
+            anna.patch(f"{base}/decisions/{d['id']}", json={"status": "accepted", "version": _version(anna, meeting)})
+    before = len(inbox.messages)
+    sha = anna.post(base + "/lifecycle/send", json={"chair": "olle@bastad.se", "justerare": ["erik@bastad.se"],
+                                                    "version": _version(anna, meeting)}).json()["document_sha256"]
+    [(to, subject, body)] = inbox.wait_for("Att justera", before)
+    assert sorted(to) == ["erik@bastad.se", "olle@bastad.se"]
+    assert f"https://protokoll.bastad.se/meetings/{meeting}/justering" in body
+    olle.post(base + "/comments", json={"item": 1, "text": "Rätt datum?"})
+    [(to, subject, body)] = inbox.wait_for("Ny kommentar", before)
+    assert to == ["anna@bastad.se"] and "Olle Ek kommenterade punkt 1" in body and "Rätt datum?" in body
+    anna.post(base + "/comments", json={"item": 1, "text": "Egen anteckning"})  # her own: no mail to herself
+    olle.post(base + "/lifecycle/sign", json={"sha256": sha})
+    erik.post(base + "/lifecycle/sign", json={"sha256": sha})
+    [(to, subject, body)] = inbox.wait_for("Justerat", before)
+    assert to == ["anna@bastad.se"] and "senast 2028-05-02" in body
+    assert len(inbox.messages) - before == 3

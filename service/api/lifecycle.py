@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from pipelines.publication import Finding
 
-from .. import lifecycle, review
+from .. import lifecycle, notify, review
 from ..audit import client_ip, record
 from ..db import CommentRow, utcnow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
@@ -27,6 +27,14 @@ Email = Field(max_length=320)
 
 def today(request: Request) -> dt.date:
     return request.app.state.settings.today or dt.datetime.now(lifecycle.SWEDEN).date()
+
+
+def mail(request: Request, tasks: BackgroundTasks, to: list[str], subject: str, meeting_id: str, text: str) -> None:
+    """Queue an e-mail after the response (when mail is configured)."""
+    settings = request.app.state.settings.mail
+    if settings is not None:
+        body = f"{text}\n\n{notify.link(settings, meeting_id)}\n\n– Protokoll"
+        tasks.add_task(notify.send, settings, to, subject, body)
 
 
 def now(request: Request) -> dt.datetime:
@@ -110,7 +118,7 @@ def get_reviewers(row: MeetingDep, db: SessionDep, user: CurrentUser):
 
 
 @router.post("/lifecycle/send", response_model=lifecycle.Status)
-async def send(meeting_id: str, body: SendIn, request: Request, user: Writer):
+async def send(meeting_id: str, body: SendIn, request: Request, user: Writer, tasks: BackgroundTasks):
     """Klart för justering: the approved export becomes the PDF/A the chair and the justerare sign."""
     sessions, data = request.app.state.sessions, request.app.state.data
     with sessions() as db:
@@ -122,6 +130,9 @@ async def send(meeting_id: str, body: SendIn, request: Request, user: Writer):
     with sessions() as db:
         row = find_meeting(db, user, meeting_id)
         lifecycle.send_for_justering(db, row, user, body.version, chosen, document)
+        mail(request, tasks, [p.email for p, _ in chosen], f"Att justera: {row.title} {row.meeting_date}", row.id,
+             f"Protokollet från {row.title} {row.meeting_date} är klart för justering. Läs det, kommentera "
+             f"och justera här:")
         return lifecycle.status(db, row)
 
 
@@ -132,12 +143,15 @@ def withdraw(body: ReasonIn, row: WritableMeeting, db: SessionDep, user: Writer)
 
 
 @router.post("/lifecycle/sign", response_model=lifecycle.Status)
-def sign(body: SignIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer):
+def sign(body: SignIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer,
+         tasks: BackgroundTasks):
     """Justera: the signer confirms the SHA-256 of the document they read. The last signature seals it."""
     if lifecycle.sign(db, row, user, body.sha256, now(request)):
         data, settings = request.app.state.data, request.app.state.settings
         key, cert = lifecycle.org_certificate(settings.data_dir / "certs", user.org_id, user.org_name)
         lifecycle.seal(db, row, data.meeting_dir(row.id), key, cert, today(request))
+        mail(request, tasks, [row.created_by], f"Justerat: {row.title} {row.meeting_date}", row.id,
+             f"Protokollet är justerat av alla. Sätt upp anslaget senast {lifecycle.status(db, row).anslag.latest}:")
     record(db, "justering", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     return lifecycle.status(db, row)
 
@@ -189,8 +203,13 @@ def list_comments(row: MeetingDep, db: SessionDep):
 
 
 @router.post("/comments", status_code=201, response_model=CommentOut)
-def add_comment(body: CommentIn, row: WritableMeeting, db: SessionDep, user: Writer):
-    return CommentOut.of(lifecycle.add_comment(db, row, user, body.item, body.target, body.text))
+def add_comment(body: CommentIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer,
+                tasks: BackgroundTasks):
+    comment = lifecycle.add_comment(db, row, user, body.item, body.target, body.text)
+    if user.email != row.created_by:
+        mail(request, tasks, [row.created_by], f"Ny kommentar: {row.title} {row.meeting_date}", row.id,
+             f"{user.name or user.email} kommenterade punkt {comment.item}:\n\n{comment.text}")
+    return CommentOut.of(comment)
 
 
 @router.post("/comments/{comment_id}/resolve", response_model=CommentOut)
