@@ -102,15 +102,23 @@ def meetings_page(request: Request, db: SessionDep) -> Response:
     return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
 
 
-@router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
+def page_meeting(meeting_id: str, request: Request, db) -> tuple[auth.CurrentUser, MeetingRow] | Response:
+    """The logged-in user and their meeting, or the page to show instead (login, not found)."""
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     try:
-        row = find_meeting(db, user, meeting_id)
+        return user, find_meeting(db, user, meeting_id)
     except NotFound:
         return render("error.html", 404, user=user, message="Mötet finns inte eller tillhör en annan organisation.")
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
+    found = page_meeting(meeting_id, request, db)
+    if isinstance(found, Response):
+        return found
+    user, row = found
     status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)

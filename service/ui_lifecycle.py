@@ -10,10 +10,9 @@ from fastapi.responses import Response
 from pipelines.models import REJECTED, Protocol
 
 from . import lifecycle
-from .deps import SessionDep, find_meeting
-from .errors import NotFound
+from .deps import SessionDep
 from .stages import ANSLAGET, JUSTERAT, NEDTAGET, REVIEWER, SECRETARY
-from .ui import _to_login, page_user, render
+from .ui import page_meeting, render
 
 router = APIRouter(include_in_schema=False)
 PUBLISHABLE = (JUSTERAT, ANSLAGET, NEDTAGET)
@@ -26,13 +25,10 @@ def organ(protocol: Protocol) -> str:
 
 @router.get("/meetings/{meeting_id}/justering")
 def justering_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
-    user = page_user(request, db)
-    if user is None:
-        return _to_login(request)
-    try:
-        row = find_meeting(db, user, meeting_id)
-    except NotFound:
-        return render("error.html", 404, user=user, message="Mötet finns inte eller tillhör en annan organisation.")
+    found = page_meeting(meeting_id, request, db)
+    if isinstance(found, Response):
+        return found
+    user, row = found
     if row.protocol is None:
         return render("error.html", 409, user=user, message="Protokollet är inte klart än.")
     protocol = Protocol.model_validate_json(row.protocol)
