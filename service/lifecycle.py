@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from pipelines.anslag import anslag_dates
@@ -151,12 +151,24 @@ def sign(db: Session, row: MeetingRow, user: CurrentUser, sha256: str, now: dt.d
     return all(s.signed_at is not None for s in signers(db, row))
 
 
-def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path, today: dt.date) -> Path:
-    """Every signer has signed: the PDF/A gets the organisation's PAdES signature; the protocol is justerat."""
+def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path, today: dt.date) -> Path | None:
+    """Every signer has signed: the PDF/A gets the organisation's PAdES signature; the protocol is justerat.
+    Two last signatures at once seal it once: the stage changes compare-and-set, and SQLite's write lock
+    is held until the sealed copy is written (None for the one that came second)."""
+    claimed = db.execute(update(MeetingRow).where(MeetingRow.id == row.id, MeetingRow.stage == KLAR)
+                         .values(stage=JUSTERAT))
+    if claimed.rowcount != 1:
+        db.rollback()
+        db.refresh(row)
+        return None
     done = signers(db, row)
     reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {swedish_time(s.signed_at)})" for s in done) + \
         f". SHA-256 för det justerade dokumentet: {row.document_sha256}"
-    sealed = sign_pdf(folder(meeting_dir) / DOCUMENT, folder(meeting_dir) / SEALED, key, cert, reason=reason)
+    try:
+        sealed = sign_pdf(folder(meeting_dir) / DOCUMENT, folder(meeting_dir) / SEALED, key, cert, reason=reason)
+    except Exception:
+        db.rollback()  # still klart för justering; the next request may seal it
+        raise
     row.stage, row.signed_sha256, row.justered_on = JUSTERAT, sha256_file(sealed), today.isoformat()
     _log(db, row, "Protokoll", "forseglat", {"sha256": row.signed_sha256, "justered_on": row.justered_on})
     db.commit()
