@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, create_engine, event
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
@@ -109,11 +109,26 @@ class SignerRow(Base):
     __tablename__ = "signers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an omedelbar justering of one item
     email: Mapped[str] = mapped_column(String(320))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))  # "ordförande" or "justerare"
     signed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ItemJusteringRow(Base):
+    """Omedelbar justering of one item (§) at the meeting: its extract is signed on its own, and the
+    item's text is locked while the rest of the protocol is still a draft."""
+
+    __tablename__ = "item_justeringar"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    justered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    __table_args__ = (UniqueConstraint("meeting_id", "item"),)
 
 
 class CommentRow(Base):

@@ -27,7 +27,7 @@ from pipelines.publication import Finding, find_personal_data, masked
 
 from . import review
 from .auth import CurrentUser
-from .db import AuditRow, CommentRow, MeetingRow, SignerRow, User, utcnow
+from .db import AuditRow, CommentRow, ItemJusteringRow, MeetingRow, SignerRow, User, utcnow
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .exports import docx_bytes
 from .stages import (ANSLAGET, CHAIR, JUSTERARE, JUSTERAT, KLAR, NEDTAGET, REVIEWER, STAGE_LABELS, UTKAST,
@@ -48,16 +48,36 @@ def folder(meeting_dir: Path) -> Path:
     return meeting_dir / "justering"
 
 
-def build_document(protocol: Protocol, original: Protocol, meeting_dir: Path, changed: dt.datetime) -> Path:
-    """The approved export as PDF/A: the document the chair and the justerare sign."""
-    content = docx_bytes(protocol, original, meeting_dir / "exports", changed, "approved")
+def document_path(meeting_dir: Path, item: int | None = None, sealed: bool = False) -> Path:
+    """The PDF/A sent for justering (of the protocol, or of one item's extract) or its sealed copy."""
+    if item is None:
+        return folder(meeting_dir) / (SEALED if sealed else DOCUMENT)
+    return folder(meeting_dir) / f"punkt-{item}{'-signerat' if sealed else ''}.pdf"
+
+
+def extract_docx(protocol: Protocol, original: Protocol, workdir: Path, changed: dt.datetime, item: int,
+                 certified: dt.date | None = None) -> bytes:
+    """The protokollsutdrag of one item; only that item's decisions need to be reviewed."""
+    alone = protocol.model_copy(deep=True)
+    alone.items = [review.item_of(protocol, item)]
+    return docx_bytes(alone, original, workdir, changed, "approved", item=item, certified=certified)
+
+
+def build_document(protocol: Protocol, original: Protocol, meeting_dir: Path, changed: dt.datetime,
+                   item: int | None = None) -> Path:
+    """The approved export as PDF/A: the document the chair and the justerare sign. With `item`, the
+    extract of that item alone (omedelbar justering; only its own decisions need to be reviewed)."""
+    if item is None:
+        content = docx_bytes(protocol, original, meeting_dir / "exports", changed, "approved")
+    else:
+        content = extract_docx(protocol, original, meeting_dir / "exports", changed, item)
     out = folder(meeting_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out, prefix="build-") as tmp:
         docx_path = Path(tmp) / "protokoll.docx"
         docx_path.write_bytes(content)
         pdf = pdf_from_docx(docx_path, Path(tmp), pdfa=True)
-        return pdf.replace(out / DOCUMENT)
+        return pdf.replace(document_path(meeting_dir, item))
 
 
 def org_certificate(certs: Path, org_id: int, org_name: str) -> tuple[Path, Path]:
@@ -87,16 +107,27 @@ def reviewers(db: Session, org_id: int) -> list[User]:
                            .order_by(User.name, User.email)))
 
 
-def signers(db: Session, row: MeetingRow) -> list[SignerRow]:
-    return list(db.scalars(select(SignerRow).where(SignerRow.meeting_id == row.id).order_by(SignerRow.id)))
+def signers(db: Session, row: MeetingRow, item: int | None = None) -> list[SignerRow]:
+    """Who signs the protocol (item None) or one item's omedelbar justering."""
+    which = SignerRow.item.is_(None) if item is None else SignerRow.item == item
+    return list(db.scalars(select(SignerRow).where(SignerRow.meeting_id == row.id, which).order_by(SignerRow.id)))
+
+
+def item_justering(db: Session, row: MeetingRow, item: int) -> ItemJusteringRow | None:
+    return db.scalar(select(ItemJusteringRow).where(ItemJusteringRow.meeting_id == row.id,
+                                                    ItemJusteringRow.item == item))
 
 
 def check_send(db: Session, row: MeetingRow, user: CurrentUser, version: int, chair: str,
-               justerare: list[str]) -> list[tuple[User, str]]:
+               justerare: list[str], item: int | None = None) -> list[tuple[User, str]]:
     """Who will sign, checked before the (slow) document is built."""
     require_secretary(user.role)
     _expect(row, UTKAST)
     review.check_version(row, version)
+    if item is not None:
+        review.item_of(review.load_protocol(row), item)
+        if item_justering(db, row, item):
+            raise Conflict(f"Punkt {item} är redan skickad för omedelbar justering – already sent")
     emails = [chair.strip().lower()] + [e.strip().lower() for e in justerare if e.strip()]
     if len(emails) < 2:
         raise Invalid("Välj ordförande och minst en justerare – choose the chair and at least one justerare")
@@ -123,6 +154,21 @@ def send_for_justering(db: Session, row: MeetingRow, user: CurrentUser, version:
     db.commit()
 
 
+def send_item(db: Session, row: MeetingRow, user: CurrentUser, version: int, item: int,
+              chosen: list[tuple[User, str]], document: Path) -> None:
+    """Omedelbar justering: the item's extract goes to its signers and the item's text is locked."""
+    review.check_version(row, version)
+    _expect(row, UTKAST)
+    sha = sha256_file(document)
+    db.add(ItemJusteringRow(meeting_id=row.id, item=item, document_sha256=sha))
+    for person, role in chosen:
+        db.add(SignerRow(meeting_id=row.id, item=item, email=person.email, name=person.name or person.email,
+                         role=role))
+    _log(db, row, user.email, "omedelbar_justering",
+         {"item": item, "sha256": sha, "signers": [f"{p.name or p.email} ({r})" for p, r in chosen]})
+    db.commit()
+
+
 def withdraw(db: Session, row: MeetingRow, user: CurrentUser, reason: str) -> None:
     """Back to draft (a comment needs a change): the signatures given so far no longer count."""
     require_secretary(user.role)
@@ -134,21 +180,35 @@ def withdraw(db: Session, row: MeetingRow, user: CurrentUser, reason: str) -> No
     db.commit()
 
 
-def sign(db: Session, row: MeetingRow, user: CurrentUser, sha256: str, now: dt.datetime) -> bool:
-    """Record the justering of one signer; True when it was the last one."""
-    _expect(row, KLAR)
-    mine = next((s for s in signers(db, row) if s.email == user.email), None)
+def sign(db: Session, row: MeetingRow, user: CurrentUser, sha256: str, now: dt.datetime,
+         item: int | None = None) -> bool:
+    """Record the justering of one signer (of the protocol, or of one item); True when it was the last one."""
+    if item is None:
+        _expect(row, KLAR)
+        expected = row.document_sha256
+    else:
+        pending = item_justering(db, row, item)
+        if pending is None or pending.signed_sha256 is not None:
+            raise Conflict(f"Punkt {item} väntar inte på omedelbar justering – nothing to sign")
+        expected = pending.document_sha256
+    mine = next((s for s in signers(db, row, item) if s.email == user.email), None)
     if mine is None:
         raise Forbidden("Du är inte utsedd att justera det här protokollet – you are not a signer of this protocol")
     if mine.signed_at is not None:
         raise Conflict("Du har redan justerat protokollet – you have already signed")
-    if sha256 != row.document_sha256:
+    if sha256 != expected:
         raise Conflict("Dokumentet har ändrats sedan du öppnade det; läs in sidan igen – the document changed")
     mine.signed_at, mine.sha256 = now, sha256
     _log(db, row, user.email, "justerat_av", {"name": mine.name, "role": mine.role, "sha256": sha256,
-                                              "at": now.isoformat()})
+                                              "at": now.isoformat(), "item": item})
     db.commit()
-    return all(s.signed_at is not None for s in signers(db, row))
+    return all(s.signed_at is not None for s in signers(db, row, item))
+
+
+def _seal_pdf(done: list[SignerRow], sha256: str, source: Path, target: Path, key: Path, cert: Path) -> Path:
+    reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {swedish_time(s.signed_at)})" for s in done) + \
+        f". SHA-256 för det justerade dokumentet: {sha256}"
+    return sign_pdf(source, target, key, cert, reason=reason)
 
 
 def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path, today: dt.date) -> Path | None:
@@ -161,16 +221,38 @@ def seal(db: Session, row: MeetingRow, meeting_dir: Path, key: Path, cert: Path,
         db.rollback()
         db.refresh(row)
         return None
-    done = signers(db, row)
-    reason = "Justerat av " + ", ".join(f"{s.name} ({s.role}, {swedish_time(s.signed_at)})" for s in done) + \
-        f". SHA-256 för det justerade dokumentet: {row.document_sha256}"
     try:
-        sealed = sign_pdf(folder(meeting_dir) / DOCUMENT, folder(meeting_dir) / SEALED, key, cert, reason=reason)
+        sealed = _seal_pdf(signers(db, row), row.document_sha256, document_path(meeting_dir),
+                           document_path(meeting_dir, sealed=True), key, cert)
     except Exception:
         db.rollback()  # still klart för justering; the next request may seal it
         raise
     row.stage, row.signed_sha256, row.justered_on = JUSTERAT, sha256_file(sealed), today.isoformat()
     _log(db, row, "Protokoll", "forseglat", {"sha256": row.signed_sha256, "justered_on": row.justered_on})
+    db.commit()
+    return sealed
+
+
+def seal_item(db: Session, row: MeetingRow, item: int, meeting_dir: Path, key: Path, cert: Path,
+              today: dt.date) -> Path | None:
+    """The item's last signature: its extract gets the organisation's seal (once, as `seal`)."""
+    pending = item_justering(db, row, item)
+    claimed = db.execute(update(ItemJusteringRow).where(ItemJusteringRow.id == pending.id,
+                                                        ItemJusteringRow.justered_on.is_(None))
+                         .values(justered_on=today.isoformat()))
+    if claimed.rowcount != 1:
+        db.rollback()
+        return None
+    try:
+        sealed = _seal_pdf(signers(db, row, item), pending.document_sha256, document_path(meeting_dir, item),
+                           document_path(meeting_dir, item, sealed=True), key, cert)
+    except Exception:
+        db.rollback()
+        raise
+    db.refresh(pending)
+    pending.signed_sha256 = sha256_file(sealed)
+    _log(db, row, "Protokoll", "forseglat", {"item": item, "sha256": pending.signed_sha256,
+                                             "justered_on": pending.justered_on})
     db.commit()
     return sealed
 
@@ -281,6 +363,16 @@ class Anslag(BaseModel):
     place: str | None
 
 
+class ItemStatus(BaseModel):
+    """An item's omedelbar justering."""
+
+    item: int
+    document_sha256: str
+    signed_sha256: str | None
+    justered_on: str | None
+    signers: list[Signer]
+
+
 class Status(BaseModel):
     stage: str
     stage_label: str
@@ -289,6 +381,7 @@ class Status(BaseModel):
     signers: list[Signer]
     anslag: Anslag
     open_comments: int
+    items: list[ItemStatus]  # omedelbar justering of single items
 
 
 def status(db: Session, row: MeetingRow) -> Status:
@@ -296,12 +389,18 @@ def status(db: Session, row: MeetingRow) -> Status:
     if row.justered_on:
         dates = anslag_dates(dt.date.fromisoformat(row.justered_on))
         latest, default_up = dates.latest.isoformat(), dates.up.isoformat()
+    def people(item: int | None) -> list[Signer]:
+        return [Signer(email=s.email, name=s.name, role=s.role, sha256=s.sha256,
+                       signed_at=swedish_time(s.signed_at) if s.signed_at else None) for s in signers(db, row, item)]
+
+    items = db.scalars(select(ItemJusteringRow).where(ItemJusteringRow.meeting_id == row.id)
+                       .order_by(ItemJusteringRow.item))
     return Status(
         stage=row.stage, stage_label=STAGE_LABELS[row.stage], document_sha256=row.document_sha256,
         signed_sha256=row.signed_sha256,
-        signers=[Signer(email=s.email, name=s.name, role=s.role, sha256=s.sha256,
-                        signed_at=swedish_time(s.signed_at) if s.signed_at else None)
-                 for s in signers(db, row)],
+        signers=people(None),
+        items=[ItemStatus(item=j.item, document_sha256=j.document_sha256, signed_sha256=j.signed_sha256,
+                          justered_on=j.justered_on, signers=people(j.item)) for j in items],
         anslag=Anslag(justered_on=row.justered_on, up=row.anslag_up, down=row.anslag_down, latest=latest,
                       default_up=default_up, place=row.storage_place),
         open_comments=sum(c.resolved_at is None for c in comments(db, row)))
@@ -344,6 +443,13 @@ def confirm_masks(db: Session, row: MeetingRow, user: CurrentUser, masks: list[s
 
 def expect_justerat(row: MeetingRow) -> None:
     _expect(row, JUSTERAT, ANSLAGET, NEDTAGET)
+
+
+def expect_item_justerat(db: Session, row: MeetingRow, item: int) -> None:
+    """An extract is certified once the protocol is justerat, or the item on its own."""
+    done = item_justering(db, row, item)
+    if done is None or done.signed_sha256 is None:
+        expect_justerat(row)
 
 
 def web_copy(row: MeetingRow) -> Protocol:

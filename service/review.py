@@ -58,7 +58,7 @@ def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, 
     Only a draft is edited; a `correction` (a rättelse of a justerat protocol, service/lifecycle.py) is
     the one change made after justering."""
     if not correction:
-        check_editable(db, row, actor)
+        check_editable(db, row, actor, target)
     check_version(row, version)
     protocol = load_protocol(row)
     before, after = apply(protocol)

@@ -40,5 +40,5 @@ def justering_page(meeting_id: str, request: Request, db: SessionDep) -> Respons
     return render("justering.html", user=user, meeting_id=row.id, protocol=protocol, status=status, version=row.version,
                   comments=notes, by_item={c.item for c in notes}, reviewers=lifecycle.reviewers(db, user.org_id),
                   organ=organ(protocol), is_secretary=user.role == SECRETARY, is_reviewer=user.role == REVIEWER,
-                  my_signature=mine, swedish_time=lifecycle.swedish_time,
+                  my_signature=mine, swedish_time=lifecycle.swedish_time, item_status={i.item: i for i in status.items},
                   pub=lifecycle.publication(row) if user.role == SECRETARY and status.stage in PUBLISHABLE else None)

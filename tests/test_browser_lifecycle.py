@@ -1,7 +1,8 @@
-"""The justering in a real browser (Debian chromium via Playwright): the secretary sends a reviewed draft
-for justering, a justerare comments on one clause, the secretary resolves it, the chair and the
-justerare justera, edits are then refused, the signed PDF/A verifies with `protokoll verify`, and the
-anslagsbevis carries the dates of a justering on Friday 28 April 2028 (Monday 1 May is a holiday).
+"""The justering in a real browser (Debian chromium via Playwright): item 1 is justerat on its own
+(omedelbar justering); the secretary sends the reviewed draft for justering, a justerare comments on one
+clause, the secretary resolves it, the chair and the justerare justera, edits are then refused, the
+signed PDF/A verifies with `protokoll verify`, the anslagsbevis carries the dates of a justering on
+Friday 28 April 2028 (Monday 1 May is a holiday), and the web copy masks what the secretary confirms.
 
 The draft comes from the fake pipeline (tests/helpers/fake_pipeline.py); the screenshot of the justering
 view goes to test-artifacts/browser/justering.png.
@@ -73,6 +74,12 @@ def test_justering_in_the_browser(browser, tmp_path):  # noqa: F811
         anna, secretary, errors = log_in(browser, server, "anna@bastad.se")
         secretary.goto(f"{server.url}/meetings/{meeting}")
         act(secretary, "#to-justering")
+        # omedelbar justering of item 1, by the chair and justerare chosen in the form
+        secretary.select_option("select[name=chair]", "erik@bastad.se")
+        secretary.check("input[name=justerare][value='lisa@bastad.se']")
+        act(secretary, "#punkt-1 .send-item")
+        assert "väntar på justering" in secretary.locator("#punkt-1 .item-justering").inner_text()
+        assert secretary.locator("#punkt-2 .send-item").count() == 1
         secretary.select_option("select[name=chair]", "erik@bastad.se")
         secretary.check("input[name=justerare][value='lisa@bastad.se']")
         act(secretary, "#send button[type=submit]")
@@ -83,6 +90,8 @@ def test_justering_in_the_browser(browser, tmp_path):  # noqa: F811
         lisa, justerare, lisa_errors = log_in(browser, server, "lisa@bastad.se")
         justerare.goto(f"{server.url}/meetings/{meeting}")
         assert justerare.url == url  # a reviewer never sees the editing page
+        act(justerare, "#punkt-1 .sign-item")
+        assert justerare.locator("#punkt-1 .sign-item").count() == 0
         clause = justerare.locator("#punkt-2 li.clause").first
         clause_text = clause.locator(".clause-text").inner_text()
         clause.locator("button.comment-on").click()
@@ -101,6 +110,8 @@ def test_justering_in_the_browser(browser, tmp_path):  # noqa: F811
         # chair and justerare justera
         erik, chair, erik_errors = log_in(browser, server, "erik@bastad.se")
         chair.goto(url)
+        act(chair, "#punkt-1 .sign-item")
+        assert "justerad 2028-04-28" in chair.locator("#punkt-1 .item-justering").inner_text()
         act(chair, "#sign")
         assert chair.locator("tr.signer.signed").count() == 1 and chair.locator("#sign").count() == 0
         justerare.goto(url)

@@ -314,3 +314,45 @@ def test_mail_to_signers_and_secretary(server, clients, inbox, tmp_path_factory)
     [(to, subject, body)] = inbox.wait_for("Justerat", before)
     assert to == ["anna@bastad.se"] and "senast 2028-05-02" in body
     assert len(inbox.messages) - before == 3
+
+
+def test_omedelbar_justering_of_one_item(server, clients, tmp_path_factory, tmp_path):
+    anna, erik, lisa = clients["anna"], clients["erik"], clients["lisa"]
+    meeting = uploaded_and_ready(anna, make_audio(tmp_path_factory.mktemp("audio5") / "möte.flac"))
+    base = f"/api/meetings/{meeting}"
+    item2 = anna.get(base + "/protocol").json()["items"][1]
+    send = {"chair": "erik@bastad.se", "justerare": ["lisa@bastad.se"]}
+    r = anna.post(base + "/lifecycle/items/2/send", json={**send, "version": _version(anna, meeting)})
+    assert r.status_code == 409 and "inte granskade" in r.json()["detail"]  # its own decisions first
+    for d in item2["decisions"]:  # only item 2's: the others stay unreviewed
+        anna.patch(f"{base}/decisions/{d['id']}", json={"status": "accepted", "version": _version(anna, meeting)})
+    r = anna.post(base + "/lifecycle/items/2/send", json={**send, "version": _version(anna, meeting)})
+    assert r.status_code == 200, r.text
+    [pending] = r.json()["items"]
+    assert r.json()["stage"] == "utkast" and pending["item"] == 2 and pending["signed_sha256"] is None
+    extract = anna.get(base + "/lifecycle/items/2/document.pdf").content
+    assert hashlib.sha256(extract).hexdigest() == pending["document_sha256"] and b"pdfaid:part" in extract
+    assert anna.post(base + "/lifecycle/items/2/send", json={**send, "version": _version(anna, meeting)}).status_code == 409
+
+    # item 2 is locked, item 1 is still a draft
+    r = anna.patch(base + "/items/2", json={"summary": "ändrad", "version": _version(anna, meeting)})
+    assert r.status_code == 423 and "Punkt 2 är omedelbart justerad" in r.json()["detail"]
+    r = anna.patch(f"{base}/decisions/{item2['decisions'][0]['id']}",
+                   json={"status": "rejected", "version": _version(anna, meeting)})
+    assert r.status_code == 423
+    assert anna.post(base + "/items/2/redraft", json={"version": _version(anna, meeting)}).status_code == 423
+    assert anna.patch(base + "/items/1", json={"summary": "ändrad", "version": _version(anna, meeting)}).status_code == 200
+    assert anna.get(base + "/lifecycle/utdrag/2.docx").status_code == 409  # not justerat yet
+
+    assert erik.post(base + "/lifecycle/sign", json={"sha256": pending["document_sha256"]}).status_code == 409
+    erik.post(base + "/lifecycle/items/2/sign", json={"sha256": pending["document_sha256"]})
+    r = lisa.post(base + "/lifecycle/items/2/sign", json={"sha256": pending["document_sha256"]})
+    [done] = r.json()["items"]
+    assert done["justered_on"] == FRIDAY and done["signed_sha256"] and r.json()["stage"] == "utkast"
+    signed = tmp_path / "punkt-2.pdf"
+    signed.write_bytes(anna.get(base + "/lifecycle/items/2/signed.pdf").content)
+    [verdict] = verify_pdf(signed, server.data_dir / "certs" / "1" / "cert.pem")
+    assert verdict.unchanged and verdict.trusted and "Lisa Holm (justerare" in verdict.reason
+    utdrag = docx_text(anna.get(base + "/lifecycle/utdrag/2.docx").content)
+    assert "Utdragsbestyrkande" in utdrag and "Bestyrkt den 28 april 2028" in utdrag
+    assert anna.get(base + "/lifecycle/utdrag/1.docx").status_code == 409

@@ -4,6 +4,7 @@ reviewers and their resolution; the document that is signed and the sealed archi
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.concurrency import run_in_threadpool
@@ -117,23 +118,38 @@ def get_reviewers(row: MeetingDep, db: SessionDep, user: CurrentUser):
     return [Reviewer(email=u.email, name=u.name) for u in lifecycle.reviewers(db, user.org_id)]
 
 
-@router.post("/lifecycle/send", response_model=lifecycle.Status)
-async def send(meeting_id: str, body: SendIn, request: Request, user: Writer, tasks: BackgroundTasks):
-    """Klart för justering: the approved export becomes the PDF/A the chair and the justerare sign."""
+async def _send(meeting_id: str, body: SendIn, request: Request, user, tasks: BackgroundTasks,
+                item: int | None) -> lifecycle.Status:
     sessions, data = request.app.state.sessions, request.app.state.data
     with sessions() as db:
         row = find_meeting(db, user, meeting_id)
-        chosen = lifecycle.check_send(db, row, user, body.version, body.chair, body.justerare)
+        chosen = lifecycle.check_send(db, row, user, body.version, body.chair, body.justerare, item)
         protocol, original, changed = review.load_protocol(row), review.load_original(row), row.updated
     document = await run_in_threadpool(lifecycle.build_document, protocol, original, data.meeting_dir(meeting_id),
-                                       changed)
+                                       changed, item)
     with sessions() as db:
         row = find_meeting(db, user, meeting_id)
-        lifecycle.send_for_justering(db, row, user, body.version, chosen, document)
+        if item is None:
+            lifecycle.send_for_justering(db, row, user, body.version, chosen, document)
+        else:
+            lifecycle.send_item(db, row, user, body.version, item, chosen, document)
+        what = "Protokollet" if item is None else f"Punkt {item} (omedelbar justering) i protokollet"
         mail(request, tasks, [p.email for p, _ in chosen], f"Att justera: {row.title} {row.meeting_date}", row.id,
-             f"Protokollet från {row.title} {row.meeting_date} är klart för justering. Läs det, kommentera "
-             f"och justera här:")
+             f"{what} från {row.title} {row.meeting_date} är klart för justering. Läs, kommentera och justera här:")
         return lifecycle.status(db, row)
+
+
+@router.post("/lifecycle/send", response_model=lifecycle.Status)
+async def send(meeting_id: str, body: SendIn, request: Request, user: Writer, tasks: BackgroundTasks):
+    """Klart för justering: the approved export becomes the PDF/A the chair and the justerare sign."""
+    return await _send(meeting_id, body, request, user, tasks, None)
+
+
+@router.post("/lifecycle/items/{number}/send", response_model=lifecycle.Status)
+async def send_item(meeting_id: str, number: int, body: SendIn, request: Request, user: Writer,
+                    tasks: BackgroundTasks):
+    """Omedelbar justering of one item: its extract is signed now, and its text is locked."""
+    return await _send(meeting_id, body, request, user, tasks, number)
 
 
 @router.post("/lifecycle/withdraw", response_model=lifecycle.Status)
@@ -146,12 +162,28 @@ def withdraw(body: ReasonIn, row: WritableMeeting, db: SessionDep, user: Writer)
 def sign(body: SignIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer,
          tasks: BackgroundTasks):
     """Justera: the signer confirms the SHA-256 of the document they read. The last signature seals it."""
-    if lifecycle.sign(db, row, user, body.sha256, now(request)):
+    return _sign(body, request, row, db, user, tasks, None)
+
+
+@router.post("/lifecycle/items/{number}/sign", response_model=lifecycle.Status)
+def sign_item(number: int, body: SignIn, request: Request, row: WritableMeeting, db: SessionDep, user: Writer,
+              tasks: BackgroundTasks):
+    """Justera one item's extract (omedelbar justering)."""
+    return _sign(body, request, row, db, user, tasks, number)
+
+
+def _sign(body: SignIn, request: Request, row, db, user, tasks: BackgroundTasks, item: int | None):
+    if lifecycle.sign(db, row, user, body.sha256, now(request), item):
         data, settings = request.app.state.data, request.app.state.settings
         key, cert = lifecycle.org_certificate(settings.data_dir / "certs", user.org_id, user.org_name)
-        lifecycle.seal(db, row, data.meeting_dir(row.id), key, cert, today(request))
-        mail(request, tasks, [row.created_by], f"Justerat: {row.title} {row.meeting_date}", row.id,
-             f"Protokollet är justerat av alla. Sätt upp anslaget senast {lifecycle.status(db, row).anslag.latest}:")
+        if item is None:
+            lifecycle.seal(db, row, data.meeting_dir(row.id), key, cert, today(request))
+            mail(request, tasks, [row.created_by], f"Justerat: {row.title} {row.meeting_date}", row.id,
+                 f"Protokollet är justerat av alla. Sätt upp anslaget senast {lifecycle.status(db, row).anslag.latest}:")
+        else:
+            lifecycle.seal_item(db, row, item, data.meeting_dir(row.id), key, cert, today(request))
+            mail(request, tasks, [row.created_by], f"Justerat: punkt {item}, {row.title} {row.meeting_date}", row.id,
+                 f"Punkt {item} är omedelbart justerad av alla:")
     record(db, "justering", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     return lifecycle.status(db, row)
 
@@ -175,8 +207,8 @@ def correction(body: CorrectionIn, row: WritableMeeting, db: SessionDep, user: W
                                            body.reason))
 
 
-def _file(row, request: Request, name: str, present: bool, download: str) -> FileResponse:
-    path = lifecycle.folder(request.app.state.data.meeting_dir(row.id)) / name
+def _file(row, request: Request, path_of, present: bool, download: str) -> FileResponse:
+    path = path_of(request.app.state.data.meeting_dir(row.id))
     if not present or not path.exists():
         raise NotFound("Dokumentet finns inte än – no such document yet")
     return FileResponse(path, media_type="application/pdf", filename=download)
@@ -185,15 +217,30 @@ def _file(row, request: Request, name: str, present: bool, download: str) -> Fil
 @router.get("/lifecycle/document.pdf", response_class=FileResponse)
 def document(row: MeetingDep, request: Request):
     """The PDF/A sent for justering (its SHA-256 is what each signer confirms)."""
-    return _file(row, request, lifecycle.DOCUMENT, row.document_sha256 is not None, f"protokoll-{row.meeting_date}.pdf")
+    return _file(row, request, lifecycle.document_path, row.document_sha256 is not None,
+                 f"protokoll-{row.meeting_date}.pdf")
 
 
 @router.get("/lifecycle/signed.pdf", response_class=FileResponse)
 def signed(row: MeetingDep, request: Request, db: SessionDep, user: CurrentUser):
     """The archive copy: PDF/A with the organisation's PAdES signature (check it with `protokoll verify`)."""
-    response = _file(row, request, lifecycle.SEALED, row.signed_sha256 is not None,
+    response = _file(row, request, lambda d: lifecycle.document_path(d, sealed=True), row.signed_sha256 is not None,
                      f"protokoll-{row.meeting_date}-justerat.pdf")
     record(db, "download", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
+    return response
+
+
+@router.get("/lifecycle/items/{number}/{kind}.pdf", response_class=FileResponse)
+def item_document(number: int, kind: Literal["document", "signed"], row: MeetingDep, request: Request, db: SessionDep,
+                  user: CurrentUser):
+    """An item's extract under omedelbar justering, as sent (`document`) or sealed (`signed`)."""
+    done = lifecycle.item_justering(db, row, number)
+    sealed = kind == "signed"
+    response = _file(row, request, lambda d: lifecycle.document_path(d, number, sealed),
+                     done is not None and (done.signed_sha256 is not None or not sealed),
+                     f"protokollsutdrag-{row.meeting_date}-punkt-{number}{'-justerat' if sealed else ''}.pdf")
+    if sealed:
+        record(db, "download", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     return response
 
 
@@ -260,16 +307,15 @@ async def publication_docx(meeting_id: str, request: Request, user: CurrentUser)
 
 @router.get("/lifecycle/utdrag/{number}.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
 async def utdrag(meeting_id: str, number: int, request: Request, user: CurrentUser):
-    """Protokollsutdrag of one item of a justerat protocol, with the utdragsbestyrkande (the secretary's
-    name and today's date)."""
+    """Protokollsutdrag of one item of a justerat protocol (or of an item justerat on its own), with the
+    utdragsbestyrkande (the secretary's name and today's date)."""
     with request.app.state.sessions() as db:
         row = find_meeting(db, user, meeting_id)
-        lifecycle.expect_justerat(row)
+        lifecycle.expect_item_justerat(db, row, number)
         protocol, original, changed = review.load_protocol(row), review.load_original(row), row.updated
-    review.item_of(protocol, number)
     workdir = request.app.state.data.meeting_dir(row.id) / "exports"
-    content = await run_in_threadpool(docx_bytes, protocol, original, workdir, changed, "approved", item=number,
-                                      certified=today(request))
+    content = await run_in_threadpool(lifecycle.extract_docx, protocol, original, workdir, changed, number,
+                                      today(request))
     with request.app.state.sessions() as db:
         record(db, "export", user.email, org_id=user.org_id, target=row.id, ip=client_ip(request))
     name = f"protokollsutdrag-{row.meeting_date}-punkt-{number}.docx"

@@ -53,7 +53,7 @@ async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Requ
     sessions, runner = request.app.state.sessions, request.app.state.runner
     with sessions() as db:  # no session is held while the drafter works
         row = find_meeting(db, user, meeting_id)
-        check_editable(db, row, user.email)  # before the drafter works, not after
+        check_editable(db, row, user.email, f"item:{number}")  # before the drafter works, not after
         review.check_version(row, body.version)
         protocol = review.load_protocol(row)
         transcript = review.item_of(protocol, number).transcript

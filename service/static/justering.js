@@ -47,6 +47,12 @@ document.addEventListener("click", (event) => {
     call("/lifecycle/withdraw", {reason: "Återtaget av sekreteraren"});
   } else if (button.id === "sign") {
     call("/lifecycle/sign", {sha256: data.sha256});
+  } else if (button.classList.contains("send-item")) {
+    const form = new FormData(document.getElementById("send"));
+    call(`/lifecycle/items/${button.dataset.item}/send`,
+         {version: data.version, chair: form.get("chair"), justerare: form.getAll("justerare")});
+  } else if (button.classList.contains("sign-item")) {
+    call(`/lifecycle/items/${button.dataset.item}/sign`, {sha256: button.dataset.sha});
   } else if (button.id === "confirm-masks") {
     const masks = Array.from(document.querySelectorAll("input[name=mask]:checked"), (box) => box.value);
     call("/publication", {masks});

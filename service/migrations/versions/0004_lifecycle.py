@@ -1,4 +1,5 @@
-"""lifecycle: stages of a protocol, reviewer users, signers with their signatures, comments, web-copy masks
+"""lifecycle: stages of a protocol, reviewer users, signers with their signatures, omedelbar justering of an
+item, comments, web-copy masks
 
 Revision ID: 0004
 Revises: 0002
@@ -27,6 +28,7 @@ def upgrade() -> None:
         'signers',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
         sa.Column('meeting_id', sa.String(length=32), nullable=False),
+        sa.Column('item', sa.Integer(), nullable=True),
         sa.Column('email', sa.String(length=320), nullable=False),
         sa.Column('name', sa.String(length=200), nullable=False),
         sa.Column('role', sa.String(length=20), nullable=False),
@@ -36,6 +38,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_signers_meeting_id', 'signers', ['meeting_id'])
+    op.create_table(
+        'item_justeringar',
+        sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column('meeting_id', sa.String(length=32), nullable=False),
+        sa.Column('item', sa.Integer(), nullable=False),
+        sa.Column('document_sha256', sa.String(length=64), nullable=False),
+        sa.Column('signed_sha256', sa.String(length=64), nullable=True),
+        sa.Column('justered_on', sa.String(length=10), nullable=True),
+        sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('meeting_id', 'item'),
+    )
+    op.create_index('ix_item_justeringar_meeting_id', 'item_justeringar', ['meeting_id'])
     op.create_table(
         'comments',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -58,6 +73,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_comments_meeting_id', table_name='comments')
     op.drop_table('comments')
+    op.drop_index('ix_item_justeringar_meeting_id', table_name='item_justeringar')
+    op.drop_table('item_justeringar')
     op.drop_index('ix_signers_meeting_id', table_name='signers')
     op.drop_table('signers')
     for name in ('stage', *MEETING_COLUMNS, 'publication'):
