@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pipelines.anslag import anslag_dates
@@ -166,7 +167,11 @@ def send_item(db: Session, row: MeetingRow, user: CurrentUser, version: int, ite
                          role=role))
     _log(db, row, user.email, "omedelbar_justering",
          {"item": item, "sha256": sha, "signers": [f"{p.name or p.email} ({r})" for p, r in chosen]})
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # sent twice at once: the unique (meeting, item) lets one through
+        db.rollback()
+        raise Conflict(f"Punkt {item} är redan skickad för omedelbar justering – already sent") from None
 
 
 def withdraw(db: Session, row: MeetingRow, user: CurrentUser, reason: str) -> None:

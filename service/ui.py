@@ -26,6 +26,7 @@ from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
 from .middleware import same_origin
 from .exports import kept_stats
 from .schemas import MeetingStatus
+from .stages import SECRETARY, UTKAST
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -122,7 +123,7 @@ def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
     status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
-    if user.role != "sekreterare" or row.stage != "utkast":  # reviewers and a locked text: the justering page
+    if user.role != SECRETARY or row.stage != UTKAST:  # reviewers and a locked text: the justering page
         return RedirectResponse(f"/meetings/{row.id}/justering", status_code=303)
     protocol = Protocol.model_validate_json(row.protocol)
     stats = kept_stats(Protocol.model_validate_json(row.original), protocol)

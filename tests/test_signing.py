@@ -67,7 +67,12 @@ def test_appended_content_and_a_foreign_certificate(signed, tmp_path):
     assert verify(out, "--cert", other).returncode == 1
 
 
-def test_unsigned_file(signed):
-    pdf, _, _ = signed
+def test_unsigned_file_and_bad_input(signed, tmp_path):
+    pdf, out, _ = signed
     done = verify(pdf)
     assert done.returncode == 1 and "ingen signatur" in done.stderr
+    (tmp_path / "inte.pem").write_text("inget certifikat")
+    done = verify(out, "--cert", tmp_path / "inte.pem")
+    assert done.returncode == 2 and "inget certifikat" in done.stderr
+    done = verify(tmp_path / "inte.pem")
+    assert done.returncode == 2 and "ingen läsbar PDF" in done.stderr

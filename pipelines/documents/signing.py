@@ -100,7 +100,12 @@ def verify_pdf(pdf: Path, trust: Path | None = None) -> list[Verdict]:
         data = Path(trust).read_bytes()
         if pem.detect(data):
             data = pem.unarmor(data)[2]
-        roots.append(x509.Certificate.load(data))
+        try:
+            cert = x509.Certificate.load(data)
+            cert.native  # parses it all: a file that is no certificate fails here, not deep in validation
+        except ValueError as e:
+            raise InputError(f"{trust}: inget certifikat (PEM eller DER) – not a certificate ({e})") from None
+        roots.append(cert)
     context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None
     verdicts = []
     with open(pdf, "rb") as f:
