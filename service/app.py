@@ -6,6 +6,7 @@ processes (service/jobs.py). All state lives in the data dir (see service/storag
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from .db import open_db
 from .errors import install_handlers
 from .jobs import DEFAULT_PIPELINE, JobRunner, JobTimeLimit, LocalProcessRunner
 from .middleware import Guard
+from .notify import MailSettings
 from .ratelimit import LoginLimiter
 from .storage import DEFAULT_MAX_AUDIO_HOURS, DEFAULT_MAX_UPLOAD, DataDir
 
@@ -33,12 +35,23 @@ class Settings(BaseModel):
     secure_cookies: bool = True
     job_time: JobTimeLimit = Field(default_factory=JobTimeLimit)
     api_docs: bool = False  # /docs and /openapi.json (the API's shape is no secret, but needs no audience)
+    # Run the lifecycle's calendar as if today were this date (PROTOKOLL_TODAY): demonstrations and
+    # tests of the anslag rules. Never set in production.
+    today: dt.date | None = None
+    mail: MailSettings | None = None  # e-mail about the justering (PROTOKOLL_SMTP_HOST …); off by default
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
         values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
         if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
             values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
+        if os.environ.get("PROTOKOLL_SMTP_HOST"):
+            env = {"host": "PROTOKOLL_SMTP_HOST", "port": "PROTOKOLL_SMTP_PORT", "sender": "PROTOKOLL_MAIL_FROM",
+                   "starttls": "PROTOKOLL_SMTP_STARTTLS", "username": "PROTOKOLL_SMTP_USER",
+                   "password": "PROTOKOLL_SMTP_PASSWORD", "public_url": "PROTOKOLL_PUBLIC_URL"}
+            values["mail"] = MailSettings(**{k: os.environ[v] for k, v in env.items() if os.environ.get(v)})
+        if os.environ.get("PROTOKOLL_TODAY"):
+            values["today"] = dt.date.fromisoformat(os.environ["PROTOKOLL_TODAY"])
         if os.environ.get("PROTOKOLL_SECURE_COOKIES"):
             values["secure_cookies"] = os.environ["PROTOKOLL_SECURE_COOKIES"] not in ("0", "false", "")
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -70,9 +83,10 @@ def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: st
     app.add_middleware(Guard)
     install_handlers(app)
 
-    from . import api, ui
+    from . import api, ui, ui_lifecycle
 
     app.include_router(api.router)
     app.include_router(ui.router)
+    app.include_router(ui_lifecycle.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -47,6 +47,8 @@ class CurrentUser(BaseModel):
     org_id: int
     org_name: str
     csrf: str
+    role: str = "sekreterare"  # service/stages.py ROLES
+    name: str | None = None
 
 
 def _token_hash(token: str) -> str:
@@ -80,7 +82,14 @@ def _check_password(password: str, email: str, org_name: str) -> None:
         raise InputError(problem)
 
 
-def add_user(db: Session, email: str, password: str, org_name: str) -> User:
+def add_user(db: Session, email: str, password: str, org_name: str, role: str = "sekreterare",
+             name: str | None = None) -> User:
+    """`role` "granskare" makes a chair or justerare: reads, comments and justerar, never edits.
+    `name` is the person's name as the protocol prints it (how a justerare is recognised)."""
+    from .stages import ROLES
+
+    if role not in ROLES:
+        raise InputError(f"{role!r}: okänd roll – unknown role (tillåtna: {', '.join(ROLES)})")
     email = email.strip().lower()
     if "@" not in email or len(email) > 320:
         raise InputError(f"{email!r}: ogiltig e-postadress – invalid email address")
@@ -92,7 +101,8 @@ def add_user(db: Session, email: str, password: str, org_name: str) -> User:
         org = Org(name=org_name)
         db.add(org)
         db.flush()
-    user = User(email=email, password_hash=_hash(password), org_id=org.id)
+    user = User(email=email, password_hash=_hash(password), org_id=org.id, role=role,
+                name=(name or "").strip()[:200] or None)
     db.add(user)
     db.commit()
     audit.record(db, "user_added", "cli", org_id=org.id, target=email)
@@ -188,7 +198,8 @@ def session_user(db: Session, token: str | None) -> CurrentUser | None:
         row.last_seen = now
         db.commit()
     org = db.get(Org, user.org_id)
-    return CurrentUser(id=user.id, email=user.email, org_id=org.id, org_name=org.name, csrf=row.csrf)
+    return CurrentUser(id=user.id, email=user.email, org_id=org.id, org_name=org.name, csrf=row.csrf,
+                       role=user.role, name=user.name)
 
 
 def csrf_ok(user: CurrentUser, supplied: str | None) -> bool:

@@ -42,6 +42,8 @@ class User(Base):
     org_id: Mapped[int] = mapped_column(ForeignKey("orgs.id"))
     created: Mapped[dt.datetime] = mapped_column(default=utcnow)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(20), default="sekreterare")  # or "granskare" (service/stages.py)
+    name: Mapped[str | None] = mapped_column(String(200), nullable=True)  # as the protocol prints it
 
 
 class SessionRow(Base):
@@ -75,6 +77,15 @@ class MeetingRow(Base):
     original: Mapped[str | None] = mapped_column(Text, nullable=True)  # the AI draft, never changed
     created: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The protocol's lifecycle (service/lifecycle.py): utkast → klart för justering → justerat → anslaget.
+    stage: Mapped[str] = mapped_column(String(20), default="utkast")
+    document_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the PDF/A sent for justering
+    signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)  # the organisation-signed copy
+    justered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)  # dates as ISO strings
+    anslag_up: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    anslag_down: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    storage_place: Mapped[str | None] = mapped_column(String(300), nullable=True)  # förvaringsplats
+    publication: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: the secretary's mask decisions
 
 
 class AuditRow(Base):
@@ -90,6 +101,52 @@ class AuditRow(Base):
     before: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     after: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON
     version: Mapped[int] = mapped_column(Integer)
+
+
+class SignerRow(Base):
+    """Who is to justera a protocol (the chair and the justerare), and their signature once given:
+    when, and the SHA-256 of the exact document they signed."""
+
+    __tablename__ = "signers"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int | None] = mapped_column(Integer, nullable=True)  # an omedelbar justering of one item
+    email: Mapped[str] = mapped_column(String(320))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))  # "ordförande" or "justerare"
+    signed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class ItemJusteringRow(Base):
+    """Omedelbar justering of one item (§) at the meeting: its extract is signed on its own, and the
+    item's text is locked while the rest of the protocol is still a draft."""
+
+    __tablename__ = "item_justeringar"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    item: Mapped[int] = mapped_column(Integer)
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    signed_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    justered_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    __table_args__ = (UniqueConstraint("meeting_id", "item"),)
+
+
+class CommentRow(Base):
+    """A reviewer's remark on an item or one of its clauses, and how the secretary resolved it."""
+
+    __tablename__ = "comments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
+    author: Mapped[str] = mapped_column(String(320))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    item: Mapped[int] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(100), default="")  # "" (the item) or "decision:<id>"
+    quote: Mapped[str] = mapped_column(Text, default="")  # the clause as it read when commented on
+    text: Mapped[str] = mapped_column(Text)
+    resolved_by: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class SecurityEvent(Base):

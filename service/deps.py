@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from . import auth
 from .db import MeetingRow
 from .errors import Forbidden, NotFound, NotLoggedIn
+from .stages import require_secretary
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -47,6 +48,15 @@ def writer(request: Request, user: CurrentUser) -> auth.CurrentUser:
 
 
 Writer = Annotated[auth.CurrentUser, Depends(writer)]
+
+
+def secretary(user: Writer) -> auth.CurrentUser:
+    """A state change only the secretary makes (organisation lists, templates); a chair or justerare reviews."""
+    require_secretary(user.role)
+    return user
+
+
+Secretary = Annotated[auth.CurrentUser, Depends(secretary)]
 
 
 def find_meeting(db: Session, user: auth.CurrentUser, meeting_id: str) -> MeetingRow:

@@ -62,6 +62,12 @@ class StaleVersion(Conflict):
         return {"message": self.message, "version": self.current}
 
 
+class Locked(ServiceError):
+    """The protocol is sent for justering or justerat: its text no longer changes by editing."""
+
+    status = 423
+
+
 class Invalid(ServiceError):
     status = 422
 

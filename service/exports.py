@@ -101,10 +101,12 @@ class ExportOptions(BaseModel):
 
 
 def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: dt.datetime,
-               options: ExportOptions | None = None, template: bytes | None = None) -> bytes:
+               options: ExportOptions | None = None, template: bytes | None = None,
+               certified: dt.date | None = None) -> bytes:
     """The Word document of `protocol` (`template`: the .docx to build on). `options.mode` defaults to
     "approved" once every decision (of the extract's item) is reviewed, else "draft"; "approved" with
-    unreviewed decisions is refused rather than silently leaving them out."""
+    unreviewed decisions is refused rather than silently leaving them out. `certified` dates the
+    utdragsbestyrkande of a justerat protocol's extract (set by the lifecycle, never by a request)."""
     options = options or ExportOptions()
     clean = for_export(protocol)
     pending = sum(d.status == SUGGESTED for i in clean.items for d in i.decisions
@@ -120,7 +122,8 @@ def docx_bytes(protocol: Protocol, original: Protocol, workdir: Path, changed: d
             template_path = Path(tmp) / "mall.docx"
             template_path.write_bytes(template)
         path = export_for(clean)(clean, Path(tmp) / "protokoll.docx", mode=mode, comments=options.comments,
-                                 item=options.item, template=template_path)
+                                 item=options.item, template=template_path,
+                                 certified=certified)
         document = docx.Document(str(path))
     props = document.core_properties
     props.comments = kept_stats(original, protocol).sentence()

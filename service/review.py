@@ -20,6 +20,7 @@ from pipelines.models import ACCEPTED, EDITED, READY, REJECTED, SUGGESTED, Decis
 
 from .db import AuditRow, MeetingRow, utcnow
 from .errors import Invalid, NotFound, NotReady, StaleVersion
+from .stages import check_editable
 
 Apply = Callable[[Protocol], tuple[Any, Any]]
 
@@ -51,8 +52,13 @@ def check_version(row: MeetingRow, version: int) -> None:
         raise StaleVersion(row.version)
 
 
-def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply) -> int:
-    """Apply `apply(protocol) -> (before, after)` if `version` is current; record it; return the new version."""
+def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply,
+           *, correction: bool = False) -> int:
+    """Apply `apply(protocol) -> (before, after)` if `version` is current; record it; return the new version.
+    Only a draft is edited; a `correction` (a rättelse of a justerat protocol, service/lifecycle.py) is
+    the one change made after justering."""
+    if not correction:
+        check_editable(db, row, actor, target)
     check_version(row, version)
     protocol = load_protocol(row)
     before, after = apply(protocol)

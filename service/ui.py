@@ -26,6 +26,7 @@ from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
 from .middleware import same_origin
 from .exports import kept_stats
 from .schemas import MeetingStatus
+from .stages import SECRETARY, UTKAST
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -102,18 +103,28 @@ def meetings_page(request: Request, db: SessionDep) -> Response:
     return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
 
 
-@router.get("/meetings/{meeting_id}")
-def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
+def page_meeting(meeting_id: str, request: Request, db) -> tuple[auth.CurrentUser, MeetingRow] | Response:
+    """The logged-in user and their meeting, or the page to show instead (login, not found)."""
     user = page_user(request, db)
     if user is None:
         return _to_login(request)
     try:
-        row = find_meeting(db, user, meeting_id)
+        return user, find_meeting(db, user, meeting_id)
     except NotFound:
         return render("error.html", 404, user=user, message="Mötet finns inte eller tillhör en annan organisation.")
+
+
+@router.get("/meetings/{meeting_id}")
+def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
+    found = page_meeting(meeting_id, request, db)
+    if isinstance(found, Response):
+        return found
+    user, row = found
     status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
+    if user.role != SECRETARY or row.stage != UTKAST:  # reviewers and a locked text: the justering page
+        return RedirectResponse(f"/meetings/{row.id}/justering", status_code=303)
     protocol = Protocol.model_validate_json(row.protocol)
     stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
     return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)

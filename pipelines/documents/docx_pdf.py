@@ -1,7 +1,8 @@
 """Convert a .docx to PDF with LibreOffice headless (Debian: libreoffice-writer-nogui).
 
 Each call gets its own throw-away LibreOffice profile (-env:UserInstallation): two conversions that
-share the default profile block on its lock file, or one of them silently does nothing."""
+share the default profile block on its lock file, or one of them silently does nothing.
+`pdfa=True` writes PDF/A-2b, the archival form (fonts embedded, no external dependencies)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from pathlib import Path
 from ..errors import ProtokollError
 
 TIMEOUT = 240  # seconds; the first start of a fresh profile alone takes ~10 s on two cores
+PDFA = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def pdf_from_docx(docx: Path, outdir: Path) -> Path:
+def pdf_from_docx(docx: Path, outdir: Path, *, pdfa: bool = False) -> Path:
     """Write outdir/<docx stem>.pdf and return its path."""
     docx, outdir = Path(docx), Path(outdir)
     if not docx.is_file():
@@ -34,7 +36,7 @@ def pdf_from_docx(docx: Path, outdir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="protokoll-lo-") as profile:
         env = {**os.environ, "HOME": profile}  # LibreOffice also writes under $HOME
         cmd = [binary, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore", "--nologo",
-               "--nodefault", "--nolockcheck", "--convert-to", "pdf", "--outdir", str(outdir), str(docx)]
+               "--nodefault", "--nolockcheck", "--convert-to", PDFA if pdfa else "pdf", "--outdir", str(outdir), str(docx)]
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=env)
         except subprocess.TimeoutExpired:

@@ -17,6 +17,7 @@ transcript excerpt) to each summary and decision as a Word comment.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Literal
@@ -73,8 +74,9 @@ def items_to_write(protocol: Protocol, mode: str, item: int | None) -> list[Item
 
 
 def export_docx(protocol: Protocol, out: Path, *, template: Path | None = None, comments: bool = False,
-                mode: Mode = "draft", item: int | None = None) -> Path:
-    """Write the protocol (or, with `item`, an extract of one item) as a Word document at `out`."""
+                mode: Mode = "draft", item: int | None = None, certified: dt.date | None = None) -> Path:
+    """Write the protocol (or, with `item`, an extract of one item) as a Word document at `out`.
+    `certified` dates the extract's utdragsbestyrkande (an extract of a justerat protocol)."""
     items = items_to_write(protocol, mode, item)
     document, house = open_base(template)
     writer = _Writer(document, protocol, mode=mode, comments=comments, extract=item is not None)
@@ -85,7 +87,7 @@ def export_docx(protocol: Protocol, out: Path, *, template: Path | None = None, 
         writer.closing(items)
         writer.signatures()
     else:
-        writer.certification()
+        writer.certification(certified)
     page_footer(document, house)
     _properties(document, protocol, item)
     return save_docx(document, Path(out))
@@ -274,9 +276,11 @@ class _Writer:
             line.paragraph_format.space_after = Pt(0)
             self.para(name or "Namnförtydligande")
 
-    def certification(self) -> None:
+    def certification(self, certified: dt.date | None = None) -> None:
         self.para("Utdragsbestyrkande", bold=True).paragraph_format.space_before = Pt(24)
         self.para("Utdraget överensstämmer med originalprotokollet.")
+        if certified:
+            self.para(f"Bestyrkt den {swedish_date(certified)}")
         line = self.para("_" * 40)
         line.paragraph_format.space_before = Pt(30)
         line.paragraph_format.space_after = Pt(0)

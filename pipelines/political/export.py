@@ -15,6 +15,7 @@ clean text for justering; `item=N` writes a protokollsutdrag of one §.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -40,8 +41,9 @@ def paragraph_heading(number: int, title: str) -> str:
 
 
 def export_political_docx(protocol: Protocol, out: Path, *, template: Path | None = None, comments: bool = False,
-                          mode: Mode = "draft", item: int | None = None) -> Path:
-    """Write a political body's protocol (or, with `item`, a protokollsutdrag of one §) at `out`."""
+                          mode: Mode = "draft", item: int | None = None, certified: dt.date | None = None) -> Path:
+    """Write a political body's protocol (or, with `item`, a protokollsutdrag of one §) at `out`;
+    `certified` dates the utdragsbestyrkande of a justerat protocol's extract."""
     card = protocol.meeting.political
     if card is None:
         raise InputError("protokollet har inget politiskt organ (body/members i mötets kort) – not a political body's protocol")
@@ -57,7 +59,7 @@ def export_political_docx(protocol: Protocol, out: Path, *, template: Path | Non
     for it in items:
         writer.paragraph(it)
     if item is not None:
-        writer.certification()
+        writer.certification(certified)
     page_footer(document, house)
     props = document.core_properties
     props.title = clean(f"{card.body.name} {protocol.meeting.date.isoformat()}"
@@ -205,9 +207,11 @@ class _Writer(NumberedWriter):
         self.para("Protokollsutdrag", self.style[TITLE])
         self.para(f"{self.card.body.name}, sammanträde den {swedish_date(m.date)}", self.style[SUBTITLE])
 
-    def certification(self) -> None:
+    def certification(self, certified: dt.date | None = None) -> None:
         self.para("Utdragsbestyrkande", bold=True).paragraph_format.space_before = Pt(24)
         self.para("Utdraget överensstämmer med originalprotokollet.")
+        if certified:
+            self.para(f"Bestyrkt den {swedish_date(certified)}")
         self.para("." * 60).paragraph_format.space_before = Pt(24)
         self.para(self.meeting.secretary or "Namnförtydligande")
 

@@ -11,6 +11,7 @@ from ..db import MeetingRow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer
 from ..errors import NotFound
 from ..meetings import delete_meeting as remove_meeting
+from ..stages import require_secretary
 from ..schemas import Created, MeetingStatus
 from ..storage import audio_media_type
 from ..uploads import receive_upload
@@ -35,6 +36,7 @@ def list_meetings(db: SessionDep, user: CurrentUser):
                         422: {"description": "Ogiltigt mötes­kort"}})
 async def upload_meeting(request: Request, user: Writer):
     """Stream the recording to disk, check it is audio by content, queue the job."""
+    require_secretary(user.role)  # a chair or justerare reviews, never uploads
     meeting_id = await receive_upload(request, user)
     with request.app.state.sessions() as db:
         record(db, "upload", user.email, org_id=user.org_id, target=meeting_id, ip=client_ip(request))

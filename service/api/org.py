@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from .. import org_lists
-from ..deps import CurrentUser, SessionDep, Writer
+from ..deps import CurrentUser, Secretary, SessionDep
 from ..errors import NotFound
 from ..meeting_form import MeetingForm, meeting_card
 from ..org_lists import Member
@@ -46,7 +46,7 @@ def get_members(db: SessionDep, user: CurrentUser):
 
 
 @router.put("/org/members", response_model=Members)
-def put_members(body: Members, db: SessionDep, user: Writer):
+def put_members(body: Members, db: SessionDep, user: Secretary):
     return Members(members=org_lists.save_members(db, user.org_id, body.members))
 
 
@@ -57,7 +57,7 @@ def get_glossary(db: SessionDep, user: CurrentUser):
 
 
 @router.post("/org/glossary", response_model=WordAdded)
-def add_word(body: WordIn, db: SessionDep, user: Writer):
+def add_word(body: WordIn, db: SessionDep, user: Secretary):
     added = org_lists.add_word(db, user.org_id, body.word, user.email)
     return WordAdded(added=added, glossary=org_lists.glossary(db, user.org_id))
 
@@ -77,7 +77,7 @@ def get_template(db: SessionDep, user: CurrentUser):
 
 @router.put("/org/template", response_model=TemplateInfo,
             openapi_extra={"requestBody": {"required": True, "content": {"application/octet-stream": {}}}})
-async def put_template(request: Request, db: SessionDep, user: Writer, filename: str = "mall.docx"):
+async def put_template(request: Request, db: SessionDep, user: Secretary, filename: str = "mall.docx"):
     """The .docx/.dotx as the request body; `filename` names it."""
     content = bytearray()
     async for chunk in request.stream():
@@ -89,7 +89,7 @@ async def put_template(request: Request, db: SessionDep, user: Writer, filename:
 
 
 @router.post("/meeting-card", response_model=CardOut, responses={422: {"description": "Ogiltigt mötes­kort"}})
-def make_card(form: MeetingForm, db: SessionDep, user: Writer):
+def make_card(form: MeetingForm, db: SessionDep, user: Secretary):
     """The meeting form as a meeting card (the YAML an upload takes), with the organisation's glossary."""
     text, meeting = meeting_card(form, org_lists.glossary(db, user.org_id))
     return CardOut(card=text, title=meeting.title, agenda=meeting.agenda)

@@ -15,6 +15,7 @@ from ..deps import MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
 from ..exports import KeptStats, kept_stats
 from ..schemas import (AuditEntry, DecisionAdded, DecisionNew, DecisionPatch, HeaderPatch, ItemPatch, ProtocolOut,
                        Saved, VersionOnly)
+from ..stages import check_editable
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
 STALE = {409: {"description": "Inaktuell version eller protokollet är inte klart"}}
@@ -49,6 +50,7 @@ async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Requ
     sessions, runner = request.app.state.sessions, request.app.state.runner
     with sessions() as db:  # no session is held while the drafter works
         row = find_meeting(db, user, meeting_id)
+        check_editable(db, row, user.email, f"item:{number}")  # before the drafter works, not after
         review.check_version(row, body.version)
         protocol = review.load_protocol(row)
         transcript = review.item_of(protocol, number).transcript

@@ -31,6 +31,10 @@ def register(app: typer.Typer) -> None:
     def add(
         email: str = typer.Argument(..., help="E-postadress (inloggningsnamn)."),
         org: str = typer.Option(..., "--org", help="Organisation; bara dess användare ser dess möten."),
+        role: str = typer.Option("sekreterare", "--role",
+                                 help="sekreterare (skriver protokollet) eller granskare (ordförande/justerare: "
+                                      "läser, kommenterar och justerar)."),
+        name: str = typer.Option(None, "--name", help="Namnet som det står i protokollet, t.ex. \"Erik Svensson\"."),
         data_dir: Path = DATA_DIR,
     ) -> None:
         """Lägg till en användare. Lösenordet (minst 12 tecken, inte ett vanligt) läses från stdin eller frågas efter."""
@@ -38,8 +42,8 @@ def register(app: typer.Typer) -> None:
 
         password = _read_password()
         with _sessions(data_dir)() as db:
-            user = add_user(db, email, password, org)
-        typer.echo(f"Användare {user.email} skapad i organisationen {org}.")
+            user = add_user(db, email, password, org, role=role, name=name)
+        typer.echo(f"Användare {user.email} ({user.role}) skapad i organisationen {org}.")
 
     @users.command("list")
     def list_users(data_dir: Path = DATA_DIR) -> None:
@@ -50,7 +54,7 @@ def register(app: typer.Typer) -> None:
 
         with _sessions(data_dir)() as db:
             for user, org in db.execute(select(User, Org).join(Org, User.org_id == Org.id).order_by(User.email)):
-                typer.echo(f"{user.email}\t{org.name}" + ("\tavstängd" if user.disabled else ""))
+                typer.echo(f"{user.email}\t{org.name}\t{user.role}" + ("\tavstängd" if user.disabled else ""))
 
     @users.command("passwd")
     def passwd(email: str = typer.Argument(...), data_dir: Path = DATA_DIR) -> None:
