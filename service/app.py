@@ -26,6 +26,7 @@ HERE = Path(__file__).parent
 
 class Settings(BaseModel):
     data_dir: Path
+    database_url: str | None = None  # PostgreSQL for several machines; None: SQLite in the data dir
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD, gt=0)
     max_audio_hours: float = Field(DEFAULT_MAX_AUDIO_HOURS, gt=0)
     # The session cookie is only sent over HTTPS; turn off (--insecure-cookies) only for plain-http
@@ -36,7 +37,8 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
-        values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
+        values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data")),
+                        "database_url": os.environ.get("PROTOKOLL_DATABASE_URL") or None}
         if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
             values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
         if os.environ.get("PROTOKOLL_SECURE_COOKIES"):
@@ -49,9 +51,10 @@ def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: st
     """The app over `settings.data_dir`. `runner` defaults to worker processes running `pipeline`."""
     os.umask(0o077)  # every file the service (and its workers) writes: owner only
     data = DataDir(settings.data_dir)
-    sessions = open_db(data.root)
+    sessions = open_db(data.root, settings.database_url)
     data.clean_stale_uploads()
-    runner = runner or LocalProcessRunner(data.root, sessions, pipeline, time_limit=settings.job_time)
+    runner = runner or LocalProcessRunner(data.root, sessions, pipeline, time_limit=settings.job_time,
+                                          database_url=settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

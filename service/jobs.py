@@ -81,8 +81,9 @@ class RedraftFailed(ServiceError):
 
 class LocalProcessRunner:
     def __init__(self, data_dir: Path, sessions: sessionmaker, pipeline: str = DEFAULT_PIPELINE, poll: float = 0.5,
-                 time_limit: JobTimeLimit | None = None):
+                 time_limit: JobTimeLimit | None = None, database_url: str | None = None):
         self.data = DataDir(data_dir)
+        self.database_url = database_url
         self.sessions = sessions
         self.pipeline = pipeline
         self.poll = poll
@@ -186,7 +187,8 @@ class LocalProcessRunner:
                 self._served[row.org_id] = next(self._turn)
                 self._deadline = time.monotonic() + self.time_limit.seconds(row.duration_seconds)
             proc = self._ctx.Process(target=job_main, name=f"protokoll-job-{meeting_id[:8]}",
-                                     args=(str(self.data.root), meeting_id, self.pipeline, os.getpid()))
+                                     args=(str(self.data.root), meeting_id, self.pipeline, os.getpid(),
+                                           self.database_url))
             proc.start()
             self._proc, self._current = proc, meeting_id
             with self.sessions() as db:

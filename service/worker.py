@@ -32,7 +32,7 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
+def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int, database_url: str | None = None) -> None:
     die_with_parent(parent_pid)
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     from pipelines.meeting_card import load_meeting
@@ -41,7 +41,7 @@ def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> 
     from .review import record_ai_draft
 
     data = DataDir(Path(data_dir))
-    engine = make_engine(db_url(data.root))
+    engine = make_engine(db_url(data.root, database_url))
     sessions = sessionmaker(engine)
     last = {"t": 0.0, "stage": None}
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.common import free_port
+from tests.helpers import databases
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
 from pipelines.weights import qwen_gguf
@@ -67,6 +68,30 @@ def sample_recording() -> Path:
     if not path.exists():
         pytest.skip("samples/meeting/recording.flac saknas")
     return path
+
+
+# --- the service's two databases ------------------------------------------------------------------
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request):
+    """Runs a service test on SQLite and again on PostgreSQL (one throw-away cluster for the session, a
+    database of its own per data dir). Fixtures that make a data dir depend on it, so they are made anew
+    for each database."""
+    if request.param == "sqlite":
+        databases.use(databases.SQLITE)
+        yield databases.SQLITE
+        return
+    bin_dir = databases.postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL saknas (apt-get install postgresql; scripts/install.sh --test installerar det)")
+    cluster = databases.PostgresCluster(bin_dir).start()
+    backend = databases.Backend("postgresql", cluster)
+    databases.use(backend)
+    try:
+        yield backend
+    finally:
+        databases.use(databases.SQLITE)
+        cluster.stop()
 
 
 # --- the sample meeting through the CLI, once per test session -------------------------------------

@@ -1,5 +1,6 @@
-"""The review service over real HTTP for tests: a `protokoll serve` subprocess with its own data dir,
-accounts made with `protokoll user add`, a tiny real recording, and the calls every test makes."""
+"""The review service over real HTTP for tests: a `protokoll serve` subprocess with its own data dir (and
+its own database on the backend tests/helpers/databases.py has selected), accounts made as `protokoll user
+add` makes them, a tiny real recording, and the calls every test makes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import io
 import math
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import free_port
+from tests.helpers import databases
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_PIPELINE = "tests.helpers.fake_pipeline"
@@ -59,12 +60,18 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           text=True, cwd=ROOT, timeout=60)
 
 
+def database_args(data_dir: Path) -> list[str]:
+    """`--database-url` for a command on the data dir, when its database is not the SQLite file in it."""
+    url = databases.url_for(data_dir)
+    return ["--database-url", url] if url else []
+
+
 def add_user(data_dir: Path, email: str, org: str, password: str = PASSWORD) -> None:
     """As `protokoll user add` does it, in this process (the command itself is tested in tests/security)."""
     from service.auth import add_user as add
     from service.db import open_db
 
-    sessions = open_db(data_dir)
+    sessions = open_db(data_dir, databases.url_for(data_dir))
     with sessions() as db:
         add(db, email, password, org)
     sessions.kw["bind"].dispose()
@@ -88,7 +95,7 @@ class Server:
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--pipeline", self.pipeline, *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
+             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
             stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -159,8 +166,7 @@ def leftovers(data_dir: Path) -> list[Path]:
 
 
 def meeting_count(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "protokoll.db") as db:
-        return db.execute("select count(*) from meetings").fetchone()[0]
+    return databases.query(data_dir, "select count(*) from meetings")[0][0]
 
 
 def docx_text(content: bytes) -> str:

@@ -1,0 +1,118 @@
+"""The two databases the service runs on, for tests: SQLite in each data dir, and a throw-away PostgreSQL
+cluster (the Debian package's binaries, run as the `postgres` user when we are root) with one database per
+data dir, so every test server starts as empty as it does on SQLite.
+
+`use(backend)` selects the database for what follows (the `database` fixture in tests/conftest.py does it
+for each of its two parameters); `url_for(data_dir)`, `query(data_dir, sql)` and the helpers in
+tests/helpers/server.py then reach the right one.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bench.common import free_port
+from service.db import db_url, make_engine
+
+
+def postgres_bin() -> Path | None:
+    """The directory of initdb/pg_ctl: on PATH, or Debian's versioned directory."""
+    if found := shutil.which("pg_ctl"):
+        return Path(found).parent
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    return Path(versions[-1]).parent if versions else None
+
+
+class PostgresCluster:
+    """initdb + pg_ctl in a temp dir, listening on 127.0.0.1:<free port> only, trust auth for `postgres`.
+    PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user."""
+
+    def __init__(self, bin_dir: Path):
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="protokoll-pg-"))
+        self.port = free_port()
+        self._databases: set[str] = set()
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess:
+        as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        return subprocess.run([*as_user, *args], capture_output=True, text=True, timeout=120, check=True)
+
+    def start(self) -> "PostgresCluster":
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+        data = self.root / "data"
+        self._run(str(self.bin / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                  "--locale=C.UTF-8")
+        # Durability off: a test cluster is thrown away, and fsync per commit would dominate the run time.
+        options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=off "
+                   f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run(str(self.bin / "pg_ctl"), "-D", str(data), "-l", str(self.root / "server.log"), "-o", options,
+                  "-w", "start")
+        return self
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        if name not in self._databases:
+            engine = make_engine(db_url(Path("."), self.url()))
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            engine.dispose()
+            self._databases.add(name)
+        return self.url(name)
+
+
+class Backend:
+    def __init__(self, name: str, cluster: PostgresCluster | None = None):
+        self.name, self.cluster = name, cluster
+
+    def url_for(self, data_dir: Path) -> str | None:
+        """None for SQLite (the file in the data dir); a database of its own per data dir on PostgreSQL."""
+        if self.cluster is None:
+            return None
+        return self.cluster.create_database("t" + hashlib.sha1(str(Path(data_dir).resolve()).encode()).hexdigest()[:20])
+
+
+SQLITE = Backend("sqlite")
+_current = SQLITE
+
+
+def use(backend: Backend) -> None:
+    global _current
+    _current = backend
+
+
+def current() -> Backend:
+    return _current
+
+
+def url_for(data_dir: Path) -> str | None:
+    return _current.url_for(data_dir)
+
+
+def query(data_dir: Path, sql: str, **params) -> list[tuple]:
+    """Run one statement on the data dir's database (SQLite or PostgreSQL); its rows, if any."""
+    engine = make_engine(db_url(data_dir, url_for(data_dir)))
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(text(sql), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
