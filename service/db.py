@@ -73,6 +73,9 @@ class MeetingRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    started: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # the current attempt (fair turns)
+    heartbeat: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # a queue worker's "still on it"
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)  # host:pid of that worker
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every protocol change
     protocol: Mapped[str | None] = mapped_column(Text, nullable=True)  # current Protocol JSON
     original: Mapped[str | None] = mapped_column(Text, nullable=True)  # the AI draft, never changed

@@ -1,0 +1,27 @@
+"""jobs on several machines: when a job's current attempt started (fair turns between organisations),
+which worker holds it and its last heartbeat (a job whose worker died is handed to another)
+
+Revision ID: 0003
+Revises: 0002
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0003'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # Plain ADD COLUMN (no batch copy: see 0002).
+    op.add_column('meetings', sa.Column('started', sa.DateTime(), nullable=True))
+    op.add_column('meetings', sa.Column('heartbeat', sa.DateTime(), nullable=True))
+    op.add_column('meetings', sa.Column('worker', sa.String(length=200), nullable=True))
+
+
+def downgrade() -> None:
+    op.drop_column('meetings', 'worker')
+    op.drop_column('meetings', 'heartbeat')
+    op.drop_column('meetings', 'started')
