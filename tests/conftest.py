@@ -94,6 +94,17 @@ def database(request):
         cluster.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_url():
+    """A throw-away Redis for the job queue (service/queue.py)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server saknas (apt-get install redis-server; scripts/install.sh --test installerar det)")
+    server = databases.RedisServer(binary).start()
+    yield server.url
+    server.stop()
+
+
 # --- the sample meeting through the CLI, once per test session -------------------------------------
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,11 @@
-"""The two databases the service runs on, for tests: SQLite in each data dir, and a throw-away PostgreSQL
+"""The two databases the service runs on, and the queue's broker, for tests: SQLite in each data dir, and a throw-away PostgreSQL
 cluster (the Debian package's binaries, run as the `postgres` user when we are root) with one database per
 data dir, so every test server starts as empty as it does on SQLite.
 
 `use(backend)` selects the database for what follows (the `database` fixture in tests/conftest.py does it
 for each of its two parameters); `url_for(data_dir)`, `query(data_dir, sql)` and the helpers in
-tests/helpers/server.py then reach the right one.
+tests/helpers/server.py then reach the right one. `RedisServer` is a throw-away Redis (Debian's
+redis-server) on a port of its own, without persistence.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
+import redis
 from sqlalchemy import text
 
 from bench.common import free_port
@@ -77,6 +80,35 @@ class PostgresCluster:
             engine.dispose()
             self._databases.add(name)
         return self.url(name)
+
+
+class RedisServer:
+    def __init__(self, binary: str):
+        self.binary = binary
+        self.root = Path(tempfile.mkdtemp(prefix="protokoll-redis-"))
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        self.proc = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.root)], stdout=open(self.root / "redis.log", "ab"), stderr=subprocess.STDOUT)
+        client = redis.Redis.from_url(self.url)
+        for _ in range(100):
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                assert self.proc.poll() is None, (self.root / "redis.log").read_text()
+                time.sleep(0.1)
+        raise AssertionError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(10)
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 class Backend:

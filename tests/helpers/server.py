@@ -128,6 +128,44 @@ class Server:
         return client
 
 
+class QueueWorker:
+    """`protokoll worker` in a working directory of its own, on the shared data dir, database and broker."""
+
+    def __init__(self, data_dir: Path, broker: str, workdir: Path, env: dict | None = None,
+                 args: list[str] | None = None, pipeline: str = FAKE_PIPELINE):
+        self.data_dir, self.broker, self.workdir = data_dir, broker, workdir
+        self.extra_env, self.args, self.pipeline = env or {}, args or [], pipeline
+        self.log = workdir / "worker.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "QueueWorker":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "worker", "--data-dir", str(self.data_dir), "--broker", self.broker,
+             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args],
+            cwd=self.workdir, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while "ready" not in self.log.read_text(errors="replace"):  # Celery's "… ready." once it consumes
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.2)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the worker and the job process it runs, like a machine that loses power."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode
+
+
 def upload(client: httpx.Client, recording: Path, card: str = CARD, filename: str | None = None) -> httpx.Response:
     with open(recording, "rb") as f:
         return client.post("/api/meetings", files={"recording": (filename or recording.name, f, "audio/flac"),
