@@ -80,9 +80,10 @@ def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: st
     app.add_middleware(Guard)
     install_handlers(app)
 
-    from . import api, ui
+    from . import api, ops, ui
 
     app.include_router(api.router)
+    app.include_router(ops.router)
     app.include_router(ui.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

@@ -83,6 +83,18 @@ class MeetingRow(Base):
     updated: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class StageTime(Base):
+    """How long one run of a pipeline stage took (for /metrics). No foreign key: the figures outlive the
+    meeting and say nothing about its content."""
+
+    __tablename__ = "stage_times"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(20))
+    seconds: Mapped[float] = mapped_column(Float)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class AuditRow(Base):
     """Every change to a protocol: who, when, what it was before and after (public records)."""
 

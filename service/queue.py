@@ -83,6 +83,15 @@ class CeleryRunner:
     def start(self) -> None:
         pass
 
+    def ping(self) -> None:
+        """Raises when the broker cannot be reached (for /healthz)."""
+        with self.app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            conn.default_channel.client.ping()
+
+    def broker_length(self) -> int:
+        return queue_length(self.app)
+
     def stop(self) -> None:
         self._redrafts.shutdown()
 

@@ -242,3 +242,17 @@ def test_openapi_documents_the_routes(server):
     paths = httpx.get(server.url + "/openapi.json").json()["paths"]
     assert "multipart/form-data" in json.dumps(paths["/api/meetings"]["post"])
     assert "/api/meetings/{meeting_id}/decisions/{decision_id}" in paths
+
+
+def test_health_and_metrics_need_no_login_and_count_the_jobs(server, ready_meeting):
+    r = httpx.get(server.url + "/healthz")
+    assert r.status_code == 200 and r.json()["database"] == "ok" and r.json()["broker"].startswith("används inte")
+    text = httpx.get(server.url + "/metrics").text
+    samples = dict(line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#"))
+    assert samples["protokoll_queue_length"] == "0"
+    assert int(samples['protokoll_jobs{status="ready"}']) >= 1
+    for stage in ["transcribing", "segmenting", "drafting"]:  # the fake pipeline's stages take 0.2 s each
+        count = int(samples[f'protokoll_stage_seconds_count{{stage="{stage}"}}'])
+        assert count >= 1 and float(samples[f'protokoll_stage_seconds_sum{{stage="{stage}"}}']) >= 0.15 * count
+    assert "Kommundirektörsmöte" not in text and ready_meeting not in text  # counts, never content
+

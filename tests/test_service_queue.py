@@ -13,9 +13,11 @@ import socket
 import threading
 import time
 
+import httpx
 import pytest
 import redis
 
+from bench.common import free_port
 from tests.helpers.databases import query
 from tests.helpers.server import QueueWorker, Server, add_user, make_audio, upload, wait_ready, wait_status
 
@@ -77,6 +79,24 @@ def test_two_workers_run_six_uploads_of_two_organisations_fairly(cluster, tmp_pa
     assert orgs[:2] != [orgs[0]] * 2 and orgs[2:4] != [orgs[2]] * 2, orgs
     workers = {w.split("/")[0] for _, _, w, _ in rows}
     assert len(workers) == 2  # both workers took jobs
+    health = httpx.get(server.url + "/healthz")
+    assert health.status_code == 200 and health.json() == {"web": "ok", "database": "ok", "broker": "ok"}
+    samples = dict(line.rsplit(" ", 1) for line in httpx.get(server.url + "/metrics").text.splitlines()
+                   if not line.startswith("#"))
+    assert samples["protokoll_queue_length"] == "0" and samples["protokoll_broker_messages"] == "0"
+    assert samples['protokoll_jobs{status="ready"}'] == "6"
+    assert samples['protokoll_stage_seconds_count{stage="drafting"}'] == "6"
+
+
+def test_health_says_when_the_broker_is_away(tmp_path, database):
+    data = tmp_path / "data"
+    server = Server(data, args=["--broker", f"redis://127.0.0.1:{free_port()}/0"]).start()
+    try:
+        health = httpx.get(server.url + "/healthz")
+        assert health.status_code == 503 and health.json()["database"] == "ok"
+        assert health.json()["broker"].startswith("fel:")
+    finally:
+        server.stop()
 
 
 def test_killed_worker_job_finishes_on_the_other_from_the_last_saved_stage(cluster, tmp_path):
