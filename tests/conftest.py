@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.common import free_port
+from bench.servers import PostgresCluster, RedisServer, postgres_bin
 from tests.helpers import databases
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
@@ -81,10 +82,10 @@ def database(request):
         databases.use(databases.SQLITE)
         yield databases.SQLITE
         return
-    bin_dir = databases.postgres_bin()
+    bin_dir = postgres_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL saknas (apt-get install postgresql; scripts/install.sh --test installerar det)")
-    cluster = databases.PostgresCluster(bin_dir).start()
+    cluster = PostgresCluster(bin_dir).start()
     backend = databases.Backend("postgresql", cluster)
     databases.use(backend)
     try:
@@ -100,7 +101,7 @@ def redis_url():
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server saknas (apt-get install redis-server; scripts/install.sh --test installerar det)")
-    server = databases.RedisServer(binary).start()
+    server = RedisServer(binary).start()
     yield server.url
     server.stop()
 

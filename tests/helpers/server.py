@@ -83,8 +83,9 @@ class Server:
     cookie works over plain http unless `secure_cookies` (the production default) is asked for."""
 
     def __init__(self, data_dir: Path, env: dict | None = None, args: list[str] | None = None,
-                 pipeline: str = FAKE_PIPELINE, secure_cookies: bool = False):
+                 pipeline: str = FAKE_PIPELINE, secure_cookies: bool = False, workdir: Path | None = None):
         self.data_dir, self.extra_env, self.pipeline = data_dir, env or {}, pipeline
+        self.workdir = workdir or ROOT
         self.args = [*(args or []), *([] if secure_cookies else ["--insecure-cookies"])]
         self.proc: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
@@ -93,10 +94,11 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT, start_new_session=True)
+             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args], cwd=self.workdir, env=env,
+            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.log.read_text()
