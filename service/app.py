@@ -1,7 +1,9 @@
 """The review service: FastAPI app factory. `protokoll serve` runs it with uvicorn.
 
-One process holds the web server and the job runner thread; the pipeline itself runs in worker
-processes (service/jobs.py). All state lives in the data dir (see service/storage.py).
+By default one process holds the web server and the job runner thread; the pipeline itself runs in worker
+processes (service/jobs.py), and all state lives in the data dir (see service/storage.py). On several
+machines the database is PostgreSQL (`database_url`) and jobs go through a Celery queue to `protokoll
+worker`s (`broker_url`, service/queue.py); the data dir is then the storage root they all share.
 """
 
 from __future__ import annotations
