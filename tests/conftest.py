@@ -77,22 +77,26 @@ def sample_recording() -> Path:
 def database(request):
     """Runs a service test on SQLite and again on PostgreSQL (one throw-away cluster for the session, a
     database of its own per data dir). Fixtures that make a data dir depend on it, so they are made anew
-    for each database."""
+    for each database, and select it first (`databases.use(database)`): a module's fixture may be set up
+    after a test on the other database."""
     if request.param == "sqlite":
-        databases.use(databases.SQLITE)
         yield databases.SQLITE
         return
     bin_dir = postgres_bin()
     if bin_dir is None:
         pytest.skip("PostgreSQL saknas (apt-get install postgresql; scripts/install.sh --test installerar det)")
     cluster = PostgresCluster(bin_dir).start()
-    backend = databases.Backend("postgresql", cluster)
-    databases.use(backend)
     try:
-        yield backend
+        yield databases.Backend("postgresql", cluster)
     finally:
         databases.use(databases.SQLITE)
         cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _database_of_the_test(request):
+    """Each test's helpers reach its database: the `database` it runs on, else SQLite."""
+    databases.use(request.getfixturevalue("database") if "database" in request.fixturenames else databases.SQLITE)
 
 
 @pytest.fixture(scope="session")

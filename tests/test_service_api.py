@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from pipelines.models import Protocol
+from tests.helpers import databases
 from tests.helpers.databases import query
 from tests.helpers.server import (PASSWORD, Server, add_user, docx_text, leftovers, make_audio, meeting_count, upload,
                                   wait_ready)
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.usefixtures("database")  # each test on SQLite and on P
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, database):
+    databases.use(database)
     data_dir = tmp_path_factory.mktemp("service") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")

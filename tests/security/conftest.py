@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import databases
 from tests.helpers.server import Server, add_user, make_audio, ready_meeting
 
 
@@ -15,6 +16,7 @@ def _on_each_database(database):
 
 @pytest.fixture(scope="package")
 def two_orgs(tmp_path_factory, database):
+    databases.use(database)
     data_dir = tmp_path_factory.mktemp("security") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")

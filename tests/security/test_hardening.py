@@ -31,6 +31,7 @@ def test_security_headers_on_pages_and_api(two_orgs, anna, annas_meeting):
 @pytest.fixture(scope="module")
 def production(tmp_path_factory, database):
     """The defaults (Secure cookies, no /docs), and jobs slow enough to ask for a protocol too early."""
+    databases.use(database)
     data = tmp_path_factory.mktemp("defaults") / "data"
     add_user(data, "anna@bastad.se", "Båstad")
     server = Server(data, env={"FAKE_STAGE_SECONDS": "30"}, secure_cookies=True).start()

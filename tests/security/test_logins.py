@@ -10,6 +10,7 @@ import pytest
 
 from service.passwords import password_problem
 from service.ratelimit import LoginLimiter
+from tests.helpers import databases
 from tests.helpers.databases import query
 from tests.helpers.server import PASSWORD, Server, add_user, cli, database_args
 
@@ -17,6 +18,7 @@ from tests.helpers.server import PASSWORD, Server, add_user, cli, database_args
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, database):
     """Anna and Bo for the session tests; Cilla is locked out, Dan disabled and deleted by their tests."""
+    databases.use(database)
     data = tmp_path_factory.mktemp("logins") / "data"
     for email, org in [("anna@bastad.se", "Båstad"), ("bo@bjuv.se", "Bjuv"), ("cilla@bastad.se", "Båstad"),
                        ("dan@bastad.se", "Båstad")]:
