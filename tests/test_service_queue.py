@@ -30,8 +30,7 @@ def cluster(tmp_path, database, redis_url):
     data = tmp_path / "shared" / "data"
     add_user(data, "anna@bastad.se", "Båstad")
     add_user(data, "bo@bjuv.se", "Bjuv")
-    query(data, "delete from meetings")  # the broker is shared by the session: start from an empty queue
-    _drain(redis_url)
+    _drain(redis_url)  # the broker serves the whole session: start from an empty queue
     server = Server(data, args=["--broker", redis_url]).start()
     workers: list[QueueWorker] = []
 
