@@ -183,9 +183,9 @@ def migrate(url: str) -> None:
 def open_db(data_dir: Path, database_url: str | None = None) -> sessionmaker:
     """Create the data dir (owner only: 0700, an SQLite database 0600), migrate, and return a session factory."""
     data_dir = Path(data_dir)
+    url = db_url(data_dir, database_url)  # a wrong address is refused before anything is made
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data_dir.chmod(0o700)
-    url = db_url(data_dir, database_url)
     try:
         migrate(url)
     except OperationalError as e:

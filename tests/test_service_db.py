@@ -46,7 +46,8 @@ def test_upgrade_from_the_first_revision_keeps_every_row(tmp_path):
 
 def test_a_database_url_that_is_not_sqlite_or_postgresql_is_refused(tmp_path):
     with pytest.raises(InputError, match="sqlite:// eller postgresql://"):
-        open_db(tmp_path, "mysql://u@localhost/protokoll")
+        open_db(tmp_path / "data", "mysql://u@localhost/protokoll")
+    assert not (tmp_path / "data").exists()
 
 
 def test_an_unreachable_database_is_a_clear_error(tmp_path):
