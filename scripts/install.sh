@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Protokoll needs on a fresh Debian machine, offline except for PyPI and Debian.
 # Idempotent: a second run only checks. Usage: scripts/install.sh [--test]
-#   --test   also the packages the test suite needs (chromium for browser tests)
+#   --test   also the packages the test suite needs (chromium for browser tests, PostgreSQL and Redis for the
+#            service on several machines; the tests start their own throw-away servers, none runs as a service)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WITH_TEST=0
@@ -14,8 +15,8 @@ say() { printf '\n== %s\n' "$*"; }
 
 # --- Debian packages -----------------------------------------------------------------------------
 DEB=(ffmpeg libreoffice-writer-nogui poppler-utils fonts-dejavu-core)
-# Tests also speak Swedish test clips and drive a real browser.
-[[ $WITH_TEST == 1 ]] && DEB+=(chromium espeak-ng)
+# Tests also speak Swedish test clips, drive a real browser and run the service on PostgreSQL and Redis.
+[[ $WITH_TEST == 1 ]] && DEB+=(chromium espeak-ng postgresql redis-server)
 # llama-cpp-python is compiled here once (below); machines of this kind come with a compiler, others may not.
 command -v g++ >/dev/null 2>&1 || DEB+=(g++ make)
 missing=()

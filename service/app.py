@@ -1,7 +1,9 @@
 """The review service: FastAPI app factory. `protokoll serve` runs it with uvicorn.
 
-One process holds the web server and the job runner thread; the pipeline itself runs in worker
-processes (service/jobs.py). All state lives in the data dir (see service/storage.py).
+By default one process holds the web server and the job runner thread; the pipeline itself runs in worker
+processes (service/jobs.py), and all state lives in the data dir (see service/storage.py). On several
+machines the database is PostgreSQL (`database_url`) and jobs go through a Celery queue to `protokoll
+worker`s (`broker_url`, service/queue.py); the data dir is then the storage root they all share.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ HERE = Path(__file__).parent
 
 class Settings(BaseModel):
     data_dir: Path
+    database_url: str | None = None  # PostgreSQL for several machines; None: SQLite in the data dir
+    broker_url: str | None = None  # redis://… : jobs go to `protokoll worker`s; None: run here
     max_upload_bytes: int = Field(DEFAULT_MAX_UPLOAD, gt=0)
     max_audio_hours: float = Field(DEFAULT_MAX_AUDIO_HOURS, gt=0)
     # The session cookie is only sent over HTTPS; turn off (--insecure-cookies) only for plain-http
@@ -42,7 +46,9 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, data_dir: Path | None = None, **overrides) -> "Settings":
-        values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data"))}
+        values: dict = {"data_dir": data_dir or Path(os.environ.get("PROTOKOLL_DATA_DIR", "data")),
+                        "database_url": os.environ.get("PROTOKOLL_DATABASE_URL") or None,
+                        "broker_url": os.environ.get("PROTOKOLL_BROKER_URL") or None}
         if os.environ.get("PROTOKOLL_MAX_UPLOAD_MB"):
             values["max_upload_bytes"] = int(float(os.environ["PROTOKOLL_MAX_UPLOAD_MB"]) * 1024 * 1024)
         if os.environ.get("PROTOKOLL_SMTP_HOST"):
@@ -59,12 +65,18 @@ class Settings(BaseModel):
 
 
 def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: str = DEFAULT_PIPELINE) -> FastAPI:
-    """The app over `settings.data_dir`. `runner` defaults to worker processes running `pipeline`."""
+    """The app over `settings.data_dir`. `runner` defaults to worker processes here running `pipeline`, or
+    to the Celery queue when `settings.broker_url` is set (`protokoll worker` runs the jobs)."""
     os.umask(0o077)  # every file the service (and its workers) writes: owner only
     data = DataDir(settings.data_dir)
-    sessions = open_db(data.root)
+    sessions = open_db(data.root, settings.database_url)
     data.clean_stale_uploads()
-    runner = runner or LocalProcessRunner(data.root, sessions, pipeline, time_limit=settings.job_time)
+    if runner is None and settings.broker_url:
+        from .queue import CeleryRunner
+
+        runner = CeleryRunner(settings.broker_url, pipeline)
+    runner = runner or LocalProcessRunner(data.root, sessions, pipeline, time_limit=settings.job_time,
+                                          database_url=settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -83,9 +95,10 @@ def create_app(settings: Settings, runner: JobRunner | None = None, pipeline: st
     app.add_middleware(Guard)
     install_handlers(app)
 
-    from . import api, ui, ui_lifecycle
+    from . import api, ops, ui, ui_lifecycle
 
     app.include_router(api.router)
+    app.include_router(ops.router)
     app.include_router(ui.router)
     app.include_router(ui_lifecycle.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")

@@ -20,7 +20,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-COMMANDS = ["draft", "export", "parse", "evaluate", "serve", "user", "bench", "models", "verify"]
+COMMANDS = ["draft", "export", "parse", "evaluate", "serve", "worker", "user", "bench", "models", "verify"]
 
 for name in COMMANDS:
     importlib.import_module(f"service.commands.{name}").register(app)

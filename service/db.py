@@ -1,7 +1,9 @@
-"""SQLite schema (SQLAlchemy 2) and the engine factory. The schema itself is created by Alembic.
+"""The schema (SQLAlchemy 2) and the engine factory. The schema itself is created by Alembic.
 
-SQLite runs in WAL mode with a busy timeout: the web server and the worker process write to the
-same file (progress from the worker, edits from the secretary) without blocking each other for long.
+Two databases: SQLite in the data dir (the embedded default, one machine) and PostgreSQL (`--database-url
+postgresql://…`, for a web server and workers on several machines). SQLite runs in WAL mode with a busy
+timeout: the web server and the worker process write to the same file (progress from the worker, edits
+from the secretary) without blocking each other for long.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import (Boolean, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, create_engine,
                         event)
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
+from pipelines.errors import InputError
 from pipelines.models import QUEUED
 
 DB_NAME = "protokoll.db"
@@ -72,6 +76,9 @@ class MeetingRow(Base):
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     worker_pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    started: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # the current attempt (fair turns)
+    heartbeat: Mapped[dt.datetime | None] = mapped_column(nullable=True)  # a queue worker's "still on it"
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)  # host:pid of that worker
     version: Mapped[int] = mapped_column(Integer, default=0)  # bumped by every protocol change
     protocol: Mapped[str | None] = mapped_column(Text, nullable=True)  # current Protocol JSON
     original: Mapped[str | None] = mapped_column(Text, nullable=True)  # the AI draft, never changed
@@ -86,6 +93,18 @@ class MeetingRow(Base):
     anslag_down: Mapped[str | None] = mapped_column(String(10), nullable=True)
     storage_place: Mapped[str | None] = mapped_column(String(300), nullable=True)  # förvaringsplats
     publication: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: the secretary's mask decisions
+
+
+class StageTime(Base):
+    """How long one run of a pipeline stage took (for /metrics). No foreign key: the figures outlive the
+    meeting and say nothing about its content."""
+
+    __tablename__ = "stage_times"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(String(32))
+    stage: Mapped[str] = mapped_column(String(20))
+    seconds: Mapped[float] = mapped_column(Float)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class AuditRow(Base):
@@ -199,11 +218,35 @@ class OrgTemplate(Base):
     uploaded: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-def db_url(data_dir: Path) -> str:
+def db_url(data_dir: Path, database_url: str | None = None) -> str:
+    """The database to use: `database_url` when given (PostgreSQL), else the SQLite file in the data dir."""
+    if database_url:
+        return normalise_url(database_url)
     return f"sqlite:///{Path(data_dir).resolve() / DB_NAME}"
 
 
+def normalise_url(url: str) -> str:
+    """postgresql://… is driven by psycopg 3 (SQLAlchemy would otherwise look for psycopg2)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise InputError(f"Ogiltig databasadress – invalid database URL: {url.split('@')[-1]!r}") from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InputError(f"Databasen måste vara sqlite:// eller postgresql:// – unsupported database "
+                          f"{parsed.get_backend_name()!r}")
+    return parsed.render_as_string(hide_password=False)
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
 def make_engine(url: str) -> Engine:
+    if not is_sqlite(url):
+        # pool_pre_ping: a worker that waited an hour on a long job still gets a live connection.
+        return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -226,17 +269,21 @@ def migrate(url: str) -> None:
     here = Path(__file__).parent
     cfg = Config(str(here / "alembic.ini"))
     cfg.set_main_option("script_location", str(here / "migrations"))
-    cfg.set_main_option("sqlalchemy.url", url)
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # the ini parser reads % specially
     command.upgrade(cfg, "head")
 
 
-def open_db(data_dir: Path) -> sessionmaker:
-    """Create the data dir (owner only: 0700, the database 0600), migrate, and return a session factory."""
+def open_db(data_dir: Path, database_url: str | None = None) -> sessionmaker:
+    """Create the data dir (owner only: 0700, an SQLite database 0600), migrate, and return a session factory."""
     data_dir = Path(data_dir)
+    url = db_url(data_dir, database_url)  # a wrong address is refused before anything is made
     data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     data_dir.chmod(0o700)
-    url = db_url(data_dir)
-    migrate(url)
+    try:
+        migrate(url)
+    except OperationalError as e:
+        raise InputError(f"Databasen svarar inte – cannot reach the database "
+                          f"{make_url(url).render_as_string()}: {str(e.orig).strip().splitlines()[0]}") from None
     for path in data_dir.glob(DB_NAME + "*"):  # the database, its WAL and shared memory
         path.chmod(0o600)
     return sessionmaker(make_engine(url), expire_on_commit=False)

@@ -3,6 +3,7 @@
 Layout of the data dir (everything the service keeps):
 
     DIR/protokoll.db            SQLite: users, sessions, meetings, protocol versions, audit trail
+                                (not there when the database is PostgreSQL: --database-url)
     DIR/meetings/<id>/recording.<ext>   the uploaded recording
     DIR/meetings/<id>/meeting.yaml      the uploaded meeting card
     DIR/meetings/<id>/job/              pipeline stage outputs (transcript.json, segments.json, …)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 from pipelines.errors import ProtokollError
 from pipelines.models import FAILED, RUNNING_STATES, TRANSCRIBING, Protocol
 
-from .db import MeetingRow, db_url, make_engine, utcnow
+from .db import MeetingRow, StageTime, db_url, make_engine, utcnow
 from .storage import DataDir
 
 
@@ -32,7 +32,7 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> None:
+def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int, database_url: str | None = None) -> None:
     die_with_parent(parent_pid)
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     from pipelines.meeting_card import load_meeting
@@ -41,12 +41,22 @@ def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> 
     from .review import record_ai_draft
 
     data = DataDir(Path(data_dir))
-    engine = make_engine(db_url(data.root))
+    engine = make_engine(db_url(data.root, database_url))
     sessions = sessionmaker(engine)
     last = {"t": 0.0, "stage": None}
+    current = {"stage": None, "t0": 0.0}  # the stage running now and when it began
+
+    def stage_done(now: float) -> None:
+        if current["stage"] is not None:
+            with sessions() as db:
+                db.add(StageTime(meeting_id=meeting_id, stage=current["stage"], seconds=now - current["t0"]))
+                db.commit()
 
     def progress(stage: str, fraction: float, eta: float | None) -> None:
         now = time.monotonic()
+        if stage != current["stage"]:
+            stage_done(now)
+            current.update(stage=stage, t0=now)
         # Throttle DB writes; always write a stage change and the end of a stage.
         if stage == last["stage"] and fraction < 1.0 and now - last["t"] < 0.5:
             return
@@ -69,6 +79,7 @@ def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int) -> 
         recording = data.recording(meeting_id)
         options = PipelineOptions(export_docx=False)  # the service exports itself
         protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, options=options)
+        stage_done(time.monotonic())
         with sessions() as db:
             record_ai_draft(db, meeting_id, protocol)
     except ProtokollError as e:

@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.common import free_port
+from bench.servers import PostgresCluster, RedisServer, postgres_bin
+from tests.helpers import databases
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
 from pipelines.weights import qwen_gguf
@@ -67,6 +69,45 @@ def sample_recording() -> Path:
     if not path.exists():
         pytest.skip("samples/meeting/recording.flac saknas")
     return path
+
+
+# --- the service's two databases ------------------------------------------------------------------
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database(request):
+    """Runs a service test on SQLite and again on PostgreSQL (one throw-away cluster for the session, a
+    database of its own per data dir). Fixtures that make a data dir depend on it, so they are made anew
+    for each database, and select it first (`databases.use(database)`): a module's fixture may be set up
+    after a test on the other database."""
+    if request.param == "sqlite":
+        yield databases.SQLITE
+        return
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL saknas (apt-get install postgresql; scripts/install.sh --test installerar det)")
+    cluster = PostgresCluster(bin_dir).start()
+    try:
+        yield databases.Backend("postgresql", cluster)
+    finally:
+        databases.use(databases.SQLITE)
+        cluster.stop()
+
+
+@pytest.fixture(autouse=True)
+def _database_of_the_test(request):
+    """Each test's helpers reach its database: the `database` it runs on, else SQLite."""
+    databases.use(request.getfixturevalue("database") if "database" in request.fixturenames else databases.SQLITE)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    """A throw-away Redis for the job queue (service/queue.py)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server saknas (apt-get install redis-server; scripts/install.sh --test installerar det)")
+    server = RedisServer(binary).start()
+    yield server.url
+    server.stop()
 
 
 # --- the sample meeting through the CLI, once per test session -------------------------------------

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import time
 import zipfile
 from pathlib import Path
@@ -17,15 +16,21 @@ import httpx
 import pytest
 
 from pipelines.models import Protocol
+from tests.helpers import databases
+from tests.helpers.databases import query
 from tests.helpers.server import (PASSWORD, Server, add_user, docx_text, leftovers, make_audio, meeting_count, upload,
                                   wait_ready)
 from tests.helpers.server import ready_meeting as uploaded_and_ready
 
 
+pytestmark = pytest.mark.usefixtures("database")  # each test on SQLite and on PostgreSQL
+
+
 # --- fixtures -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, database):
+    databases.use(database)
     data_dir = tmp_path_factory.mktemp("service") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")
@@ -232,11 +237,24 @@ def test_delete_removes_recording_and_everything_derived(anna, audio, server):
     assert anna.delete(f"/api/meetings/{meeting_id}").status_code == 204
     assert not folder.exists()
     assert anna.get(f"/api/meetings/{meeting_id}").status_code == 404
-    with sqlite3.connect(server.data_dir / "protokoll.db") as db:
-        assert db.execute("select count(*) from audit where meeting_id=?", (meeting_id,)).fetchone()[0] == 0
+    assert query(server.data_dir, "select count(*) from audit where meeting_id=:m", m=meeting_id) == [(0,)]
 
 
 def test_openapi_documents_the_routes(server):
     paths = httpx.get(server.url + "/openapi.json").json()["paths"]
     assert "multipart/form-data" in json.dumps(paths["/api/meetings"]["post"])
     assert "/api/meetings/{meeting_id}/decisions/{decision_id}" in paths
+
+
+def test_health_and_metrics_need_no_login_and_count_the_jobs(server, ready_meeting):
+    r = httpx.get(server.url + "/healthz")
+    assert r.status_code == 200 and r.json()["database"] == "ok" and r.json()["broker"].startswith("används inte")
+    text = httpx.get(server.url + "/metrics").text
+    samples = dict(line.rsplit(" ", 1) for line in text.splitlines() if not line.startswith("#"))
+    assert samples["protokoll_queue_length"] == "0"
+    assert int(samples['protokoll_jobs{status="ready"}']) >= 1
+    for stage in ["transcribing", "segmenting", "drafting"]:  # the fake pipeline's stages take 0.2 s each
+        count = int(samples[f'protokoll_stage_seconds_count{{stage="{stage}"}}'])
+        assert count >= 1 and float(samples[f'protokoll_stage_seconds_sum{{stage="{stage}"}}']) >= 0.15 * count
+    assert "Kommundirektörsmöte" not in text and ready_meeting not in text  # counts, never content
+

@@ -8,7 +8,6 @@ ran. The one test that runs the real drafter is marked slow.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from pathlib import Path
 
@@ -17,10 +16,12 @@ import pytest
 from pipelines.models import Protocol
 from service.db import open_db
 from service.jobs import LocalProcessRunner
+from tests.helpers.databases import query
 from tests.helpers.server import Server, add_user, make_audio, upload, wait_ready
 from tests.helpers.server import wait_status as _wait_status
 
 
+@pytest.mark.usefixtures("database")
 def test_server_killed_during_drafting_resumes_after_restart(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
@@ -54,6 +55,7 @@ def test_server_killed_during_drafting_resumes_after_restart(tmp_path):
         server.stop()
 
 
+@pytest.mark.usefixtures("database")
 def test_pipeline_error_is_shown_to_the_user(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
@@ -69,6 +71,7 @@ def test_pipeline_error_is_shown_to_the_user(tmp_path):
         server.stop()
 
 
+@pytest.mark.usefixtures("database")
 def test_worker_that_keeps_dying_is_retried_then_failed(tmp_path):
     data = tmp_path / "data"
     add_user(data, "anna@bastad.se", "Båstad")
@@ -85,8 +88,7 @@ def test_worker_that_keeps_dying_is_retried_then_failed(tmp_path):
 
 
 def _worker_pid(data, meeting_id) -> int:
-    with sqlite3.connect(data / "protokoll.db") as db:
-        return db.execute("select worker_pid from meetings where id=?", (meeting_id,)).fetchone()[0]
+    return query(data, "select worker_pid from meetings where id=:m", m=meeting_id)[0][0]
 
 
 def _alive(pid: int) -> bool:

@@ -62,4 +62,16 @@ def register(app: typer.Typer) -> None:
 
         run(size_mb, json_out=json_out)
 
+    @bench.command("queue")
+    def queue(
+        workers: list[int] = typer.Option([1, 2], "--workers", help="Antal arbetare att mäta; upprepa."),
+        meetings: int = typer.Option(6, "--meetings", min=1, help="Inspelningar per mätning (två organisationer)."),
+        seconds: float = typer.Option(25.0, "--seconds", min=5, max=120, help="Längd per inspelning (s), ur exempelmötet."),
+        json_out: Path | None = typer.Option(None, "--json"),
+    ) -> None:
+        """Tjänsten på kön (PostgreSQL + Redis + N arbetare): möten per timme och kötid, för 1, 2 … arbetare."""
+        from bench.queue import run
+
+        run(workers, meetings=meetings, seconds=seconds, json_out=json_out)
+
     app.add_typer(bench, name="bench")

@@ -13,6 +13,13 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", "--host", help="Adress att lyssna på."),
         port: int = typer.Option(8000, "--port"),
         data_dir: Path = typer.Option(None, "--data-dir", help="Katalog för databas och inspelningar (standard: ./data eller PROTOKOLL_DATA_DIR)."),
+        database_url: str = typer.Option(
+            None, "--database-url",
+            help="postgresql://… när webben och arbetarna finns på flera maskiner (standard: SQLite i datakatalogen "
+                 "eller PROTOKOLL_DATABASE_URL)."),
+        broker: str = typer.Option(
+            None, "--broker", help="redis://… : jobben läggs i kön och körs av `protokoll worker` (standard: här, "
+                                   "eller PROTOKOLL_BROKER_URL)."),
         max_upload_mb: float = typer.Option(None, "--max-upload-mb", help="Största tillåtna uppladdning i MB (standard 2048)."),
         max_audio_hours: float = typer.Option(None, "--max-audio-hours", help="Längsta inspelning som tas emot (standard 8 h)."),
         secure_cookies: bool = typer.Option(
@@ -32,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from service.jobs import JobTimeLimit
 
         settings = Settings.from_env(
-            data_dir, secure_cookies=secure_cookies, api_docs=api_docs or None,
+            data_dir, database_url=database_url, broker_url=broker, secure_cookies=secure_cookies, api_docs=api_docs or None,
             max_audio_hours=max_audio_hours,
             job_time=JobTimeLimit(**{k: v for k, v in {"base_minutes": job_minutes,
                                                        "per_audio_minute": job_minutes_per_minute}.items() if v is not None}),

@@ -1,5 +1,6 @@
-"""The review service over real HTTP for tests: a `protokoll serve` subprocess with its own data dir,
-accounts made with `protokoll user add`, a tiny real recording, and the calls every test makes."""
+"""The review service over real HTTP for tests: a `protokoll serve` subprocess with its own data dir (and
+its own database on the backend tests/helpers/databases.py has selected), accounts made as `protokoll user
+add` makes them, a tiny real recording, and the calls every test makes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import io
 import math
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from bench.common import free_port
+from tests.helpers import databases
 
 ROOT = Path(__file__).resolve().parents[2]
 FAKE_PIPELINE = "tests.helpers.fake_pipeline"
@@ -59,12 +60,18 @@ def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
                           text=True, cwd=ROOT, timeout=60)
 
 
+def database_args(data_dir: Path) -> list[str]:
+    """`--database-url` for a command on the data dir, when its database is not the SQLite file in it."""
+    url = databases.url_for(data_dir)
+    return ["--database-url", url] if url else []
+
+
 def add_user(data_dir: Path, email: str, org: str, password: str = PASSWORD) -> None:
     """As `protokoll user add` does it, in this process (the command itself is tested in tests/security)."""
     from service.auth import add_user as add
     from service.db import open_db
 
-    sessions = open_db(data_dir)
+    sessions = open_db(data_dir, databases.url_for(data_dir))
     with sessions() as db:
         add(db, email, password, org)
     sessions.kw["bind"].dispose()
@@ -76,8 +83,9 @@ class Server:
     cookie works over plain http unless `secure_cookies` (the production default) is asked for."""
 
     def __init__(self, data_dir: Path, env: dict | None = None, args: list[str] | None = None,
-                 pipeline: str = FAKE_PIPELINE, secure_cookies: bool = False):
+                 pipeline: str = FAKE_PIPELINE, secure_cookies: bool = False, workdir: Path | None = None):
         self.data_dir, self.extra_env, self.pipeline = data_dir, env or {}, pipeline
+        self.workdir = workdir or ROOT
         self.args = [*(args or []), *([] if secure_cookies else ["--insecure-cookies"])]
         self.proc: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}-server.log"
@@ -86,10 +94,11 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "service.cli", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--pipeline", self.pipeline, *self.args], cwd=ROOT, env=env, stdout=open(self.log, "ab"),
-            stderr=subprocess.STDOUT, start_new_session=True)
+             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args], cwd=self.workdir, env=env,
+            stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, self.log.read_text()
@@ -119,6 +128,44 @@ class Server:
         assert r.status_code == 200, r.text
         client.headers["X-CSRF-Token"] = r.json()["csrf_token"]
         return client
+
+
+class QueueWorker:
+    """`protokoll worker` in a working directory of its own, on the shared data dir, database and broker."""
+
+    def __init__(self, data_dir: Path, broker: str, workdir: Path, env: dict | None = None,
+                 args: list[str] | None = None, pipeline: str = FAKE_PIPELINE):
+        self.data_dir, self.broker, self.workdir = data_dir, broker, workdir
+        self.extra_env, self.args, self.pipeline = env or {}, args or [], pipeline
+        self.log = workdir / "worker.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> "QueueWorker":
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "OMP_WAIT_POLICY": "PASSIVE", "PYTHONPATH": str(ROOT), **self.extra_env}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "worker", "--data-dir", str(self.data_dir), "--broker", self.broker,
+             "--pipeline", self.pipeline, *database_args(self.data_dir), *self.args],
+            cwd=self.workdir, env=env, stdout=open(self.log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while "ready" not in self.log.read_text(errors="replace"):  # Celery's "… ready." once it consumes
+            assert self.proc.poll() is None and time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.2)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the worker and the job process it runs, like a machine that loses power."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+
+    def stop(self, timeout: float = 30) -> int:
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        return self.proc.returncode
 
 
 def upload(client: httpx.Client, recording: Path, card: str = CARD, filename: str | None = None) -> httpx.Response:
@@ -159,8 +206,7 @@ def leftovers(data_dir: Path) -> list[Path]:
 
 
 def meeting_count(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "protokoll.db") as db:
-        return db.execute("select count(*) from meetings").fetchone()[0]
+    return databases.query(data_dir, "select count(*) from meetings")[0][0]
 
 
 def docx_text(content: bytes) -> str:

@@ -5,11 +5,18 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import databases
 from tests.helpers.server import Server, add_user, make_audio, ready_meeting
 
 
+@pytest.fixture(autouse=True)
+def _on_each_database(database):
+    """Every security test runs on SQLite and on PostgreSQL (tests/conftest.py)."""
+
+
 @pytest.fixture(scope="package")
-def two_orgs(tmp_path_factory):
+def two_orgs(tmp_path_factory, database):
+    databases.use(database)
     data_dir = tmp_path_factory.mktemp("security") / "data"
     add_user(data_dir, "anna@bastad.se", "Båstad")
     add_user(data_dir, "bo@bjuv.se", "Bjuv")

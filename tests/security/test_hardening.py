@@ -3,13 +3,16 @@ that outlives the meeting it names, secure_delete, owner-only files, and 4xx for
 
 from __future__ import annotations
 
-import sqlite3
 import stat
 
 import httpx
 import pytest
 
-from service.db import open_db
+from sqlalchemy import inspect
+
+from service.db import db_url, make_engine, open_db
+from tests.helpers import databases
+from tests.helpers.databases import query
 from tests.helpers.server import PASSWORD, Server, add_user, make_audio, ready_meeting, upload, wait_status
 
 
@@ -26,8 +29,9 @@ def test_security_headers_on_pages_and_api(two_orgs, anna, annas_meeting):
 
 
 @pytest.fixture(scope="module")
-def production(tmp_path_factory):
+def production(tmp_path_factory, database):
     """The defaults (Secure cookies, no /docs), and jobs slow enough to ask for a protocol too early."""
+    databases.use(database)
     data = tmp_path_factory.mktemp("defaults") / "data"
     add_user(data, "anna@bastad.se", "Båstad")
     server = Server(data, env={"FAKE_STAGE_SECONDS": "30"}, secure_cookies=True).start()
@@ -55,10 +59,12 @@ def test_security_log_outlives_the_deleted_meeting(two_orgs, anna, tone):
     assert anna.get(f"/api/meetings/{meeting}/recording").status_code == 200
     assert anna.get(f"/api/meetings/{meeting}/export.docx").status_code == 200
     assert anna.delete(f"/api/meetings/{meeting}").status_code == 204
-    with sqlite3.connect(two_orgs.data_dir / "protokoll.db") as db:
-        rows = db.execute("select event, actor, ok from security_events where target=? order by id", (meeting,)).fetchall()
-        logins = {e for (e,) in db.execute("select event from security_events where event like 'login%'")}
-        columns = {c[1] for c in db.execute("pragma table_info(security_events)")}
+    data = two_orgs.data_dir
+    rows = query(data, "select event, actor, ok from security_events where target=:m order by id", m=meeting)
+    logins = {e for (e,) in query(data, "select event from security_events where event like 'login%'")}
+    engine = make_engine(db_url(data, databases.url_for(data)))
+    columns = {c["name"] for c in inspect(engine).get_columns("security_events")}
+    engine.dispose()
     assert [e for e, _, _ in rows] == ["upload", "download", "export", "delete"]
     assert all(actor == "anna@bastad.se" and ok for _, actor, ok in rows)
     assert "login_ok" in logins
@@ -68,10 +74,13 @@ def test_security_log_outlives_the_deleted_meeting(two_orgs, anna, tone):
 def test_files_are_owner_only_and_deletes_overwrite(two_orgs, annas_meeting):
     mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
     assert mode(two_orgs.data_dir) == 0o700
-    assert mode(two_orgs.data_dir / "protokoll.db") == 0o600
     folder = two_orgs.data_dir / "meetings" / annas_meeting
     assert mode(folder) == 0o700
     assert {mode(p) for p in folder.rglob("*") if p.is_file()} == {0o600}
+    if databases.current().name != "sqlite":  # PostgreSQL keeps its own files, under its own account
+        assert not (two_orgs.data_dir / "protokoll.db").exists()
+        return
+    assert mode(two_orgs.data_dir / "protokoll.db") == 0o600
     with open_db(two_orgs.data_dir)().connection() as conn:
         assert conn.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
 

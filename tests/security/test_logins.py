@@ -3,19 +3,22 @@ the idle timeout, login CSRF and logout."""
 
 from __future__ import annotations
 
-import sqlite3
+import datetime as dt
 
 import httpx
 import pytest
 
 from service.passwords import password_problem
 from service.ratelimit import LoginLimiter
-from tests.helpers.server import PASSWORD, Server, add_user, cli
+from tests.helpers import databases
+from tests.helpers.databases import query
+from tests.helpers.server import PASSWORD, Server, add_user, cli, database_args
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, database):
     """Anna and Bo for the session tests; Cilla is locked out, Dan disabled and deleted by their tests."""
+    databases.use(database)
     data = tmp_path_factory.mktemp("logins") / "data"
     for email, org in [("anna@bastad.se", "Båstad"), ("bo@bjuv.se", "Bjuv"), ("cilla@bastad.se", "Båstad"),
                        ("dan@bastad.se", "Båstad")]:
@@ -64,36 +67,36 @@ def test_weak_or_leaked_passwords_are_refused(password):
 def test_strong_passwords_pass_and_the_cli_refuses_a_weak_one(tmp_path):
     assert password_problem("korrekt häst batteri", []) is None
     assert password_problem(PASSWORD, ["anna@bastad.se"]) is None
-    result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", "--data-dir", str(tmp_path), stdin="sommar2024\n")
+    where = [*database_args(tmp_path), "--data-dir", str(tmp_path)]
+    result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", *where, stdin="sommar2024\n")
     assert result.returncode == 2 and "lösenord" in result.stderr and "Traceback" not in result.stderr
-    result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", "--data-dir", str(tmp_path), stdin=PASSWORD + "\n")
+    result = cli("user", "add", "anna@bastad.se", "--org", "Båstad", *where, stdin=PASSWORD + "\n")
     assert result.returncode == 0 and "skapad" in result.stdout
 
 
 def test_disable_passwd_delete_end_sessions(server):
-    data = str(server.data_dir)
+    data = [*database_args(server.data_dir), "--data-dir", str(server.data_dir)]
     dan = server.client("dan@bastad.se")
-    assert cli("user", "disable", "dan@bastad.se", "--data-dir", data).returncode == 0
+    assert cli("user", "disable", "dan@bastad.se", *data).returncode == 0
     assert dan.get("/api/me").status_code == 401
     assert _login(server, "dan@bastad.se", PASSWORD).status_code == 401
-    assert cli("user", "enable", "dan@bastad.se", "--data-dir", data).returncode == 0
+    assert cli("user", "enable", "dan@bastad.se", *data).returncode == 0
     dan = server.client("dan@bastad.se")
     new = "ny-kaffekopp-regnbåge-9"
-    assert cli("user", "passwd", "dan@bastad.se", "--data-dir", data, stdin=new + "\n").returncode == 0
+    assert cli("user", "passwd", "dan@bastad.se", *data, stdin=new + "\n").returncode == 0
     assert dan.get("/api/me").status_code == 401
     assert _login(server, "dan@bastad.se", new).status_code == 200
-    assert cli("user", "delete", "dan@bastad.se", "--data-dir", data).returncode == 0
+    assert cli("user", "delete", "dan@bastad.se", *data).returncode == 0
     assert _login(server, "dan@bastad.se", new).status_code == 401
-    with sqlite3.connect(server.data_dir / "protokoll.db") as db:
-        events = [e for (e,) in db.execute("select event from security_events where target='dan@bastad.se'")]
+    events = [e for (e,) in query(server.data_dir, "select event from security_events where target='dan@bastad.se'")]
     assert {"user_added", "user_disabled", "user_enabled", "password_changed", "user_deleted"} <= set(events)
 
 
 def test_idle_session_ends(server):
     anna = server.client("anna@bastad.se")
     assert anna.get("/api/me").status_code == 200
-    with sqlite3.connect(server.data_dir / "protokoll.db") as db:
-        db.execute("update sessions set last_seen = datetime('now', '-31 minutes')")
+    idle_since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=31)
+    query(server.data_dir, "update sessions set last_seen = :t", t=idle_since)
     assert anna.get("/api/me").status_code == 401
 
 

@@ -4,13 +4,13 @@ no meeting, no staging files and no job behind."""
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import time
 
 import httpx
 import pytest
 
+from tests.helpers.databases import query
 from tests.helpers.server import CARD, leftovers, meeting_count, upload
 
 
@@ -57,8 +57,7 @@ def test_mp3_whose_header_overstates_its_length_is_measured_not_refused(two_orgs
                    check=True)
     r = upload(anna, mp3)
     assert r.status_code == 201, r.text
-    with sqlite3.connect(two_orgs.data_dir / "protokoll.db") as db:
-        (duration,) = db.execute("select duration_seconds from meetings where id=?", (r.json()["id"],)).fetchone()
+    [(duration,)] = query(two_orgs.data_dir, "select duration_seconds from meetings where id=:m", m=r.json()["id"])
     assert 39 < duration < 42
 
 

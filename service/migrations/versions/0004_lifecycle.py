@@ -2,14 +2,14 @@
 item, comments, web-copy masks
 
 Revision ID: 0004
-Revises: 0006
+Revises: 0003
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0004'
-down_revision = "0006"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """org lists: the organisation's member list, its glossary (words for Whisper) and its Word template
 
-Revision ID: 0006
+Revision ID: 0003
 Revises: 0002
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
