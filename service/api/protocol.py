@@ -1,12 +1,13 @@
-"""The protocol under review: read it, edit decisions, items and the header, redraft an item,
-the audit trail, how much of the draft was kept, and the Word export."""
+"""The protocol under review: read it, edit decisions, items and the header, move an item's boundaries,
+redraft an item, mark a flag handled, what changed since a version, the audit trail, how much of the draft
+was kept, and the Word export. Every change sends back the version it was based on (see service/review.py)."""
 
 from __future__ import annotations
 
 import json
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -15,8 +16,8 @@ from ..audit import client_ip, record
 from ..db import AuditRow
 from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
 from ..exports import KeptStats, docx_bytes, kept_stats
-from ..schemas import (AuditEntry, DecisionAdded, DecisionNew, DecisionPatch, HeaderPatch, ItemPatch, ProtocolOut,
-                       Saved, VersionOnly)
+from ..schemas import (AuditEntry, BoundsPatch, Change, Changes, DecisionAdded, DecisionNew, DecisionPatch, FlagPatch,
+                       HeaderPatch, ItemPatch, ProtocolOut, Saved, VersionOnly)
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
 STALE = {409: {"description": "Inaktuell version eller protokollet är inte klart"}}
@@ -44,6 +45,26 @@ def add_decision(number: int, body: DecisionNew, row: WritableMeeting, db: Sessi
 def patch_item(number: int, body: ItemPatch, row: WritableMeeting, db: SessionDep, user: Writer):
     fields = body.model_dump(include={"summary", "transcript"}, exclude_none=True)
     return Saved(version=review.edit_item(db, row, user.email, body.version, number, fields))
+
+
+@router.patch("/items/{number}/bounds", response_model=Saved, responses=STALE)
+def patch_bounds(number: int, body: BoundsPatch, row: WritableMeeting, db: SessionDep, user: Writer,
+                 request: Request):
+    """Give the item the recording from `start` to `end` (seconds): its talk, decisions and flags follow."""
+    transcript = request.app.state.data.transcript(row.id)
+    return Saved(version=review.set_bounds(db, row, user.email, body.version, number, body.start, body.end, transcript))
+
+
+@router.patch("/items/{number}/flags", response_model=Saved, responses=STALE)
+def patch_flag(number: int, body: FlagPatch, row: WritableMeeting, db: SessionDep, user: Writer):
+    return Saved(version=review.set_flag_handled(db, row, user.email, body.version, number, body.flag, body.handled))
+
+
+@router.get("/changes", response_model=Changes)
+def changes(row: MeetingDep, db: SessionDep, since: int = Query(ge=0)):
+    """The current version and what each change after `since` touched (poll it; it reads no protocol)."""
+    return Changes(version=row.version, changes=[Change(version=a.version, action=a.action, target=a.target)
+                                                 for a in review.changes_since(db, row, since)])
 
 
 @router.post("/items/{number}/redraft", response_model=Saved, responses=STALE)
