@@ -49,14 +49,6 @@ def load_original(row: MeetingRow) -> Protocol:
     return Protocol.model_validate_json(row.original)
 
 
-def check_version(row: MeetingRow, version: int) -> None:
-    """The whole protocol unchanged since `version` (for reads that need all of it)."""
-    if row.protocol is None:
-        raise NotReady()
-    if version != row.version:
-        raise StaleVersion(row.version)
-
-
 def fields(target: str) -> set[str]:
     """The fields an audit target names: "item:2,3:bounds,transcript" → item:2:bounds, item:2:transcript, …;
     a target without fields ("item:2", "meeting") stands for all of them ("item:2:*")."""
@@ -80,18 +72,23 @@ def changes_since(db: Session, row: MeetingRow, version: int) -> list[AuditRow]:
                            .order_by(AuditRow.version)))
 
 
-def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply,
-           reads: str | None = None) -> int:
-    """Apply `apply(protocol) -> (before, after)` unless a change after `version` touched the fields of
-    `target` (or of `reads`, what the change depends on); record it; return the new version."""
+def check_fields(db: Session, row: MeetingRow, version: int, target: str, reads: str | None = None) -> None:
+    """No change after `version` touched the fields of `target` or `reads`."""
     if row.protocol is None:
         raise NotReady()
     if not 1 <= version <= row.version:
         raise StaleVersion(row.version)
     mine = fields(target) | (fields(reads) if reads else set())
+    if any(overlaps(mine, fields(a.target)) for a in changes_since(db, row, version)):
+        raise StaleVersion(row.version)
+
+
+def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply,
+           reads: str | None = None) -> int:
+    """Apply `apply(protocol) -> (before, after)` unless a change after `version` touched the fields of
+    `target` (or of `reads`, what the change depends on); record it; return the new version."""
     for _ in range(5):
-        if any(overlaps(mine, fields(a.target)) for a in changes_since(db, row, version)):
-            raise StaleVersion(row.version)
+        check_fields(db, row, version, target, reads)
         current = row.version
         protocol = load_protocol(row)
         before, after = apply(protocol)
@@ -221,6 +218,11 @@ def merge_redraft(item: ItemDraft, fresh: ItemDraft) -> None:
     item.needs_review = bool(open_flags(item)) or item.confidence < 0.5
 
 
+def redraft_fields(number: int) -> tuple[str, str]:
+    """What a redraft changes, and what it is drafted from."""
+    return f"item:{number}:summary,decisions,flags", f"item:{number}:transcript"
+
+
 def apply_redraft(db: Session, row: MeetingRow, actor: str, version: int, number: int, fresh: ItemDraft) -> int:
     def view(it: ItemDraft) -> dict:
         return {"summary": it.summary, "flags": it.flags,
@@ -232,8 +234,8 @@ def apply_redraft(db: Session, row: MeetingRow, actor: str, version: int, number
         merge_redraft(item, fresh)
         return before, view(item)
 
-    return change(db, row, version, actor, "redraft", f"item:{number}:summary,decisions,flags", apply,
-                  reads=f"item:{number}:transcript")
+    target, reads = redraft_fields(number)
+    return change(db, row, version, actor, "redraft", target, apply, reads)
 
 
 def set_bounds(db: Session, row: MeetingRow, actor: str, version: int, number: int, start: float, end: float,

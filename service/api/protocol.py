@@ -73,7 +73,7 @@ async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Requ
     sessions, runner = request.app.state.sessions, request.app.state.runner
     with sessions() as db:  # no session is held while the drafter works
         row = find_meeting(db, user, meeting_id)
-        review.check_version(row, body.version)
+        review.check_fields(db, row, body.version, *review.redraft_fields(number))
         protocol = review.load_protocol(row)
         transcript = review.item_of(protocol, number).transcript
     fresh = await run_in_threadpool(runner.redraft, protocol, transcript, number)
