@@ -97,9 +97,9 @@ def review_flow(browser, server: Server, recording: Path, card: Path, *, ready_t
     if len(texts) < 3 or len(unique) < 3:
         item = page.locator("section.item").first
         item.locator(".new-decision").fill("att stryka detta testförslag om parkeringsplatser")
-        item.locator("button.add").click()
-        page.wait_for_load_state("load")
-        page.wait_for_selector("section.item")
+        count = page.locator("li.decision").count()
+        item.locator("button.add").click()  # the item is redrawn in place, the page is not reloaded
+        page.wait_for_function(f"() => document.querySelectorAll('li.decision').length > {count}")
         decisions, texts, unique = _decisions(page)
     assert len(texts) >= 3
     accept_i = 0
