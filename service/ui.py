@@ -114,6 +114,8 @@ def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
     status = MeetingStatus.of(row)
     if row.status != READY or row.protocol is None:
         return render("progress.html", user=user, meeting=status)
-    protocol = Protocol.model_validate_json(row.protocol)
-    stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
-    return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)
+    protocol, original = Protocol.model_validate_json(row.protocol), Protocol.model_validate_json(row.original)
+    stats = kept_stats(original, protocol)
+    drafts = {item.number: item for item in original.items}  # the AI's text of each item, to compare with
+    return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats,
+                  drafts=drafts)

@@ -58,6 +58,14 @@ def still_same_page(page) -> bool:
     return page.evaluate("() => window.notReloaded === true")
 
 
+def shot(locator, name: str) -> None:
+    """A screenshot for docs/, the sticky player kept out of the item's picture."""
+    page = locator.page
+    page.evaluate("() => { document.getElementById('player').style.position = 'static'; }")
+    locator.screenshot(path=str(DOCS / name))
+    page.evaluate("() => { document.getElementById('player').style.position = ''; }")
+
+
 def decision_texts(section) -> list[str]:
     boxes = section.locator("li.decision textarea.decision-text")
     return [boxes.nth(i).input_value() for i in range(boxes.count())]
@@ -88,7 +96,7 @@ def test_moving_a_boundary_gives_the_empty_item_its_talk_and_play_button(context
     assert "att notera informationen under punkt 3" not in decision_texts(page.locator("#punkt-2"))
     assert page.locator("#punkter a[data-number='3'] .progress").inner_text() == "0/1 granskade"
     three.locator("details.bounds summary").click()
-    three.screenshot(path=str(DOCS / "review-boundary.png"))
+    shot(three, "review-boundary.png")
 
     # the play button plays the item and toggles to pause
     three.locator("button.play").click()
@@ -116,7 +124,7 @@ def test_redraft_keeps_an_edited_decision_without_a_duplicate(context, server, m
     assert one.locator("li.decision").nth(0).get_attribute("data-status") == "edited"
     assert one.locator("li.decision").nth(1).get_attribute("data-status") == "suggested"
     assert "att notera informationen under punkt 1" in one.locator("p.drafted").inner_text()  # the AI's wording
-    one.screenshot(path=str(DOCS / "review-redraft.png"))
+    shot(one, "review-redraft.png")
 
     # Enter adds a decision, in place
     one.locator("input.new-decision").fill("att tacka ordföranden")
@@ -163,7 +171,7 @@ def test_a_conflict_on_the_same_field_is_shown_beside_it(context, server, meetin
     assert box.locator("textarea.theirs").input_value() == "Sekreterarens kollegas text."
     assert summary.input_value() == "Min text om öppnandet."  # mine is kept in the field
     assert "konflikt" in page.locator("#save-state").inner_text()
-    page.locator("#punkt-1").screenshot(path=str(DOCS / "review-conflict.png"))
+    shot(page.locator("#punkt-1"), "review-conflict.png")
 
     # another item still saves while the conflict waits
     page.locator("#punkt-2 textarea.summary").fill("Punkt två går att spara.")
@@ -191,4 +199,42 @@ def test_a_failed_save_is_shown_as_failed_and_keeps_the_text(context, server, me
     assert summary.input_value() == "Text skriven efter utloggningen."
     assert page.locator("#retry").is_visible()
     page.screenshot(path=str(DOCS / "review-failed-save.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 420})
+    assert still_same_page(page) and errors == []
+
+
+def test_the_ai_draft_beside_the_summary_can_be_restored_and_the_history_shows_the_change(context, server, meeting,
+                                                                                         anna):
+    page, errors = open_review(context, server, meeting)
+    two = page.locator("#punkt-2")
+    two.locator("textarea.summary").fill("Mötet diskuterade AI i kommunerna.")
+    two.locator("textarea.summary").press("Tab")
+    _saved(page)
+    two.locator("details.versus summary").click()
+    assert two.locator(".diff del").first.inner_text() == "Sammanfattning 2."
+    assert two.locator(".diff ins").first.inner_text() == "Mötet diskuterade AI i kommunerna."
+    two.locator("details.history summary").click()
+    two.locator("details.history li").first.wait_for()
+    assert "Text ändrad" in two.locator("details.history li").first.inner_text()
+    shot(two, "review-draft-diff.png")
+
+    two.locator("button.restore").click()
+    _saved(page)
+    assert two.locator("textarea.summary").input_value() == "Sammanfattning 2."
+    assert anna.get(f"/api/meetings/{meeting}/protocol").json()["items"][1]["summary"] == "Sammanfattning 2."
+    assert still_same_page(page) and errors == []
+
+
+def test_keyboard_review_and_next_unreviewed(context, server, meeting):
+    page, errors = open_review(context, server, meeting)
+    page.locator("#next-unreviewed").click()  # the first item with proposals, its first proposal focused
+    focused = page.evaluate("() => document.activeElement.closest('li.decision').dataset.id")
+    assert focused == "d1a"
+    page.keyboard.press("Alt+g")
+    page.wait_for_function("() => document.querySelector('li.decision[data-id=d1a]').dataset.status === 'accepted'")
+    page.keyboard.press("Alt+s")  # the item's next proposal
+    page.wait_for_function("() => document.querySelector('li.decision[data-id=d1b]').dataset.status === 'rejected'")
+    _saved(page)
+    assert page.locator("#punkter a[data-number='1'] .progress").inner_text() == "2/2 granskade"
+    page.keyboard.press("Alt+n")
+    assert page.evaluate("() => document.activeElement.closest('section.item').dataset.number") == "2"
     assert still_same_page(page) and errors == []

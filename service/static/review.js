@@ -335,6 +335,10 @@ function bindSection(section) {
     button.addEventListener("retry", mark);
   });
 
+  const versus = section.querySelector("details.versus");
+  if (versus) bindVersus(versus, section.querySelector("textarea.summary"));
+  bindHistory(section);
+
   const input = section.querySelector(".new-decision");
   input.dataset.key = `item:${number}:decisions`;
   const add = async () => {
@@ -361,6 +365,81 @@ function bindSection(section) {
   };
   redraftButton.addEventListener("click", redraft);
   redraftButton.addEventListener("retry", redraft);
+}
+
+// --- the AI draft beside the current text, and the item's history ---------------------------------
+// Word diff by longest common subsequence; summaries are short, so the table stays small.
+function wordDiff(before, after) {
+  const a = before.split(/\s+/).filter(Boolean), b = after.split(/\s+/).filter(Boolean);
+  if (a.length * b.length > 250000) return [["del", before], ["ins", after]];
+  const n = a.length, m = b.length;
+  const lcs = Array.from({length: n + 1}, () => new Uint16Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--)
+    lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+  const out = [];
+  const push = (kind, word) => {
+    if (out.length && out[out.length - 1][0] === kind) out[out.length - 1][1] += " " + word; else out.push([kind, word]);
+  };
+  let i = 0, j = 0;
+  while (i < n && j < m) {
+    if (a[i] === b[j]) { push("same", a[i]); i++; j++; }
+    else if (lcs[i + 1][j] >= lcs[i][j + 1]) push("del", a[i++]);
+    else push("ins", b[j++]);
+  }
+  while (i < n) push("del", a[i++]);
+  while (j < m) push("ins", b[j++]);
+  return out;
+}
+
+function bindVersus(details, field) {
+  const draw = () => {
+    const p = details.querySelector(".diff");
+    p.replaceChildren();
+    for (const [kind, text] of wordDiff(details.dataset.draft, field.value)) {
+      const span = document.createElement(kind === "same" ? "span" : kind);
+      span.textContent = text;
+      p.append(span, " ");
+    }
+    if (details.dataset.draft === field.value) p.textContent = "Oförändrad från AI:s utkast.";
+  };
+  details.addEventListener("toggle", draw);
+  field.addEventListener("input", () => { if (details.open) draw(); });
+  details.querySelector(".restore").addEventListener("click", () => {
+    field.value = details.dataset.draft;
+    field.dispatchEvent(new Event("input"));
+    field.dispatchEvent(new Event("blur"));  // save now
+  });
+}
+
+const ACTIONS = {ai_draft: "AI-utkastet levererades", decision: "Beslut granskat", decision_added: "Beslut tillagt",
+                 item: "Text ändrad", redraft: "Punkten omskriven", bounds: "Gränserna flyttade", flag: "Flagga",
+                 header: "Mötesuppgifter ändrade"};
+function describe(entry) {
+  const after = entry.after || {};
+  if (entry.action === "decision") return `${LABELS[after.status] || ""}: ${after.text || ""}`;
+  if (entry.action === "decision_added") return after.text || "";
+  if (entry.action === "item") return Object.entries(after).map(([k, v]) => `${k === "summary" ? "sammanfattning" : "transkript"}: ${String(v).slice(0, 120)}`).join("; ");
+  if (entry.action === "flag") return `${after.handled ? "hanterad" : "öppen igen"}: ${after.flag}`;
+  if (entry.action === "bounds") return Object.entries(after).map(([n, b]) => `punkt ${n} ${b.start === null ? "–" : clock(b.start)}–${b.end === null ? "–" : clock(b.end)}`).join(", ");
+  return "";
+}
+function bindHistory(section) {
+  const details = section.querySelector("details.history");
+  details.addEventListener("toggle", async () => {
+    if (!details.open) return;
+    const r = await fetch(base + "/audit");
+    if (!r.ok) return;
+    const number = section.dataset.number;
+    const ids = new Set([...section.querySelectorAll("li.decision")].map((li) => "decision:" + li.dataset.id));
+    const mine = (await r.json()).filter((e) => e.action === "ai_draft" || ids.has(e.target)
+      || (e.target.startsWith("item:") && e.target.split(":")[1].split(",").includes(number)));
+    const list = details.querySelector("ol");
+    list.replaceChildren(...mine.reverse().map((e) => {
+      const li = document.createElement("li");
+      li.textContent = `${e.at.slice(0, 16).replace("T", " ")} · ${e.actor} · ${ACTIONS[e.action] || e.action} ${describe(e)}`;
+      return li;
+    }));
+  });
 }
 
 // --- overview: progress per item, next unreviewed, the timeline -----------------------------------
@@ -393,7 +472,8 @@ function nextUnreviewed() {
   (li ? li.querySelector(".decision-text") : next).focus({preventScroll: true});
 }
 
-// Alt+G godta, Alt+S stryk, Alt+E redigera (the decision with focus, or the item's first proposal), Alt+N next.
+// Alt+G godta, Alt+S stryk (then on to the next proposal), Alt+E redigera (the decision with focus, or the
+// item's first proposal), Alt+N the next item with something left to review.
 document.addEventListener("keydown", (ev) => {
   if (!ev.altKey || ev.ctrlKey || ev.metaKey) return;
   const k = ev.key.toLowerCase();
@@ -403,7 +483,14 @@ document.addEventListener("keydown", (ev) => {
     || (section && [...section.querySelectorAll("li.decision")].find((x) => x.dataset.status === "suggested"));
   if (!li) return;
   const button = {g: ".accept", s: ".reject"}[k];
-  if (button) { ev.preventDefault(); li.querySelector(button).click(); }
+  if (button) {
+    ev.preventDefault();
+    li.querySelector(button).click();
+    // on to the item's next proposal, so a run of decisions goes key by key
+    const rest = [...li.closest("ul").querySelectorAll("li.decision")];
+    const next = rest.slice(rest.indexOf(li) + 1).find((x) => x.dataset.status === "suggested");
+    if (next) next.querySelector(".decision-text").focus();
+  }
   else if (k === "e") { ev.preventDefault(); li.querySelector(".decision-text").focus(); }
 });
 
