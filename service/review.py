@@ -127,6 +127,19 @@ def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
     return True
 
 
+def item_reviewed(item: ItemDraft) -> bool:
+    """Every decision decided on and no flag left open."""
+    return not item.needs_review and all(d.status != SUGGESTED for d in item.decisions)
+
+
+def review_label(protocol: Protocol) -> str:
+    """The meeting's status as its review proceeds: where the list of meetings says how far it has come."""
+    done = sum(item_reviewed(i) for i in protocol.items)
+    if done == len(protocol.items):
+        return "Granskad"
+    return f"Granskas ({done}/{len(protocol.items)} punkter klara)" if done else "Klar för granskning"
+
+
 # --- the edits ---------------------------------------------------------------------------------
 
 def item_of(protocol: Protocol, number: int) -> ItemDraft:

@@ -25,6 +25,7 @@ from .deps import SessionDep, find_meeting
 from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
 from .middleware import same_origin
 from .exports import kept_stats
+from .review import review_label
 from .schemas import MeetingStatus
 
 router = APIRouter(include_in_schema=False)
@@ -99,7 +100,11 @@ def meetings_page(request: Request, db: SessionDep) -> Response:
         return _to_login(request)
     rows = db.scalars(select(MeetingRow).where(MeetingRow.org_id == user.org_id).order_by(MeetingRow.created.desc()))
     limit_mb = request.app.state.settings.max_upload_bytes // (1024 * 1024)
-    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
+    rows = list(rows)
+    reviews = {r.id: review_label(Protocol.model_validate_json(r.protocol)) for r in rows
+               if r.status == READY and r.protocol is not None}
+    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb,
+                  reviews=reviews)
 
 
 @router.get("/meetings/{meeting_id}")

@@ -132,3 +132,27 @@ def test_two_tabs_editing_different_fields_both_save_and_the_same_field_conflict
 def test_protocol_pages_are_not_cached(anna, meeting):
     for path in (meeting.replace("/api", ""), meeting + "/protocol", meeting + "/changes?since=1"):
         assert anna.get(path).headers["cache-control"] == "no-store"
+
+
+def test_the_meeting_status_follows_the_review(anna, meeting):
+    m = meeting
+    row_of_meeting = f'<tr data-id="{m.rsplit("/", 1)[1]}"'
+
+    def status() -> str:
+        """The status cell of the meeting's row in the list of meetings."""
+        html = anna.get("/").text
+        row = html[html.index(row_of_meeting):]
+        return row[row.index('class="status'):].split(">", 1)[1].split("<", 1)[0]
+
+    assert status() == "Klar för granskning"
+    v = anna.get(m + "/protocol").json()["version"]
+    for d in ("d1a", "d1b"):
+        v = anna.patch(m + f"/decisions/{d}", json={"status": "accepted", "version": v}).json()["version"]
+    assert status() == "Granskas (1/3 punkter klara)"
+    protocol = anna.get(m + "/protocol").json()
+    for item in protocol["items"][1:]:
+        for d in item["decisions"]:
+            v = anna.patch(m + f"/decisions/{d['id']}", json={"status": "rejected", "version": v}).json()["version"]
+        for flag in item["flags"]:
+            v = anna.patch(m + f"/items/{item['number']}/flags", json={"flag": flag, "version": v}).json()["version"]
+    assert status() == "Granskad"
