@@ -51,7 +51,10 @@ def load_original(row: MeetingRow) -> Protocol:
 
 def fields(target: str) -> set[str]:
     """The fields an audit target names: "item:2,3:bounds,transcript" → item:2:bounds, item:2:transcript, …;
-    a target without fields ("item:2", "meeting") stands for all of them ("item:2:*")."""
+    a target without fields ("item:2", "meeting") stands for all of them ("item:2:*"); "protocol" (the AI
+    draft, a change across the whole meeting) for every field."""
+    if target == "protocol":
+        return {"*"}
     kind, _, rest = target.partition(":")
     if kind == "item":
         numbers, _, names = rest.partition(":")
@@ -63,7 +66,7 @@ def fields(target: str) -> set[str]:
 
 def overlaps(a: set[str], b: set[str]) -> bool:
     def same(x: str, y: str) -> bool:
-        return x == y or (x.endswith(":*") and y.startswith(x[:-1])) or (y.endswith(":*") and x.startswith(y[:-1]))
+        return x == y or "*" in (x, y) or (x.endswith(":*") and y.startswith(x[:-1])) or (y.endswith(":*") and x.startswith(y[:-1]))
     return any(same(x, y) for x in a for y in b)
 
 

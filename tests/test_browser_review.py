@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.server import ROOT, Server, add_user, make_audio
+from tests.helpers.server import ROOT, make_audio
 from tests.helpers.server import ready_meeting as uploaded_and_ready
-from tests.test_browser import browser, _saved  # noqa: F401  (the chromium fixture)
+from tests.test_browser import _saved, browser  # noqa: F401  (the chromium fixture)
+from tests.test_review_service import server  # noqa: F401  (the server whose draft has the wrong split)
 
 pytestmark = pytest.mark.browser
 DOCS = ROOT / "docs"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("review-browser") / "data"
-    add_user(data_dir, "anna@bastad.se", "Båstad")
-    srv = Server(data_dir, env={"FAKE_WRONG_SPLIT": "1"}).start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture()
-def anna(server):
+def anna(server):  # noqa: F811  (per test: one of them logs out)
     return server.client("anna@bastad.se")
 
 
@@ -89,8 +81,8 @@ def test_moving_a_boundary_gives_the_empty_item_its_talk_and_play_button(context
 
     three = page.locator("#punkt-3")
     assert three.locator("button.play").get_attribute("data-seek") == "2.0"
-    assert "Punkt 3" in three.locator("textarea.transcript").input_value()
-    assert "Punkt 3" not in page.locator("#punkt-2 textarea.transcript").input_value()
+    assert "Vi noterar punkt 3." in three.locator("textarea.transcript").input_value()
+    assert "punkt 3" not in page.locator("#punkt-2 textarea.transcript").input_value()
     assert decision_texts(three) == ["att notera informationen under punkt 3"]
     assert "Ingen diskussion hittades" not in three.inner_text()
     assert "att notera informationen under punkt 3" not in decision_texts(page.locator("#punkt-2"))

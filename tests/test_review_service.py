@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipelines.boundaries import NO_TALK
+from service.review import fields, overlaps
 from tests.helpers.server import Server, add_user, docx_text, make_audio
 from tests.helpers.server import ready_meeting as uploaded_and_ready
 
@@ -51,7 +52,8 @@ def test_moving_a_boundary_gives_the_empty_item_its_talk_decision_and_play_time(
     after = items(anna, m)
     assert (after[2]["start"], after[2]["end"]) == (1.0, 2.0)
     assert (after[3]["start"], after[3]["end"]) == (2.0, 3.0)
-    assert "Punkt 3" in after[3]["transcript"] and "Punkt 3" not in after[2]["transcript"]
+    assert after[3]["transcript"] == "Vi går till punkt 3, Övriga frågor. Vi noterar punkt 3."
+    assert after[2]["transcript"] == "Vi går till punkt 2, Diskussion kring AI. Vi noterar punkt 2."
     assert [d["id"] for d in after[3]["decisions"]] == ["d3a"]
     assert "d3a" not in [d["id"] for d in after[2]["decisions"]]
     assert NO_TALK not in after[3]["flags"]
@@ -156,3 +158,15 @@ def test_the_meeting_status_follows_the_review(anna, meeting):
         for flag in item["flags"]:
             v = anna.patch(m + f"/items/{item['number']}/flags", json={"flag": flag, "version": v}).json()["version"]
     assert status() == "Granskad"
+
+
+def test_which_changes_touch_the_same_field():
+    summary = fields("item:2:summary")
+    assert overlaps(summary, fields("item:1,2:bounds,transcript,summary"))
+    assert overlaps(summary, fields("item:2"))  # an item as a whole
+    assert overlaps(summary, fields("protocol"))  # a change across the meeting
+    assert not overlaps(summary, fields("item:2:transcript"))
+    assert not overlaps(summary, fields("item:12:summary"))
+    assert not overlaps(summary, fields("decision:d2a"))
+    assert overlaps(fields("meeting:place"), fields("meeting:place,time"))
+    assert not overlaps(fields("meeting:place"), fields("meeting:attendees"))

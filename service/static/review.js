@@ -283,8 +283,10 @@ function bindBounds(section, number) {
   const doMove = async () => {
     await flushAll();
     move.disabled = true;
+    // The move rewrites the neighbours too: based on the newest version this tab has of any item.
+    const newest = () => Math.max(...[...document.querySelectorAll("section.item")].map(itemVersion));
     const r = await send("PATCH", `/items/${number}/bounds`, () => ({start: bounds.start, end: bounds.end}),
-                         {key, el: move, version: () => itemVersion(section)});
+                         {key, el: move, version: newest});
     move.disabled = false;
     if (r) await redraw(null);  // the neighbours changed too
   };

@@ -33,11 +33,14 @@ def run_pipeline(recording: Path, meeting: Meeting, out_dir: Path, *, progress=N
     delay = float(os.environ.get("FAKE_STAGE_SECONDS", "0.2"))
     if not (out_dir / "transcript.json").exists():
         _stage(out_dir, TRANSCRIBING, progress, delay)
-        # One sentence per agenda item, item n's from n-1 to n seconds.
-        segs = [TranscriptSegment(id=n - 1, start=float(n - 1), end=float(n), text=_talk(n))
-                for n in range(1, len(meeting.agenda) + 1)]
-        (out_dir / "transcript.json").write_text(Transcript(
-            language="sv", duration=float(max(3, len(segs))), backend="fake", model="fake", segments=segs).model_dump_json())
+        # Two sentences per agenda item, inside the item's time range (n-1 .. n seconds) drafted below.
+        segs = [TranscriptSegment(id=0, start=0.0, end=0.5, text="<script>alert('x')</script> Vi beslutar att notera.")]
+        for n, title in enumerate(meeting.agenda, start=1):
+            if n > 1:
+                segs.append(TranscriptSegment(id=len(segs), start=n - 1.0, end=n - 0.5, text=f"Vi går till punkt {n}, {title}."))
+            segs.append(TranscriptSegment(id=len(segs), start=n - 0.5, end=float(n), text=f"Vi noterar punkt {n}."))
+        (out_dir / "transcript.json").write_text(
+            Transcript(language="sv", duration=3.0, backend="fake", model="fake", segments=segs).model_dump_json())
     if not (out_dir / "segments.json").exists():
         _stage(out_dir, SEGMENTING, progress, delay)
         (out_dir / "segments.json").write_text("{}")
