@@ -229,4 +229,8 @@ def test_keyboard_review_and_next_unreviewed(context, server, meeting):
     assert page.locator("#punkter a[data-number='1'] .progress").inner_text() == "2/2 granskade"
     page.keyboard.press("Alt+n")
     assert page.evaluate("() => document.activeElement.closest('section.item').dataset.number") == "2"
+    # the item's heading is not hidden under the sticky player
+    heading_top = page.locator("#punkt-2 h2").bounding_box()["y"]
+    player = page.locator("#player").bounding_box()
+    assert heading_top >= player["y"] + player["height"]
     assert still_same_page(page) and errors == []

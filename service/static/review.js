@@ -498,6 +498,7 @@ document.addEventListener("keydown", (ev) => {
 
 // --- other tabs: poll what changed and redraw those items -----------------------------------------
 function itemsOf(target) {
+  if (target === "protocol") return [...document.querySelectorAll("section.item")].map((s) => s.dataset.number);
   const [kind, rest] = target.split(":");
   if (kind === "item") return rest.split(",");
   if (kind === "decision") {
