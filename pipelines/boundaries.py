@@ -3,7 +3,7 @@
 The segmenter's split is a guess; the secretary owns the boundaries. Moving an item's start or end takes
 the talk from its neighbours: the sentences (transcript segments) in the new range become the item's
 transcript, decisions whose evidence was spoken there move with it, and the flags that depend on the talk
-("no discussion found") follow. Plain functions of the typed models, so the CLI and the service share them.
+("no discussion found") follow. Plain functions of the typed models: no web code, the service calls them.
 """
 
 from __future__ import annotations

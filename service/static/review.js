@@ -320,7 +320,13 @@ function bindSection(section) {
       if (r && status === "suggested" && li.querySelector(".drafted")) redraw([number]);  // the AI's wording is back
     };
     li.querySelector(".accept").addEventListener("click", act("accepted"));
-    li.querySelector(".save-edit").addEventListener("click", () => flushText());
+    const saveEdit = li.querySelector(".save-edit");
+    saveEdit.addEventListener("click", async () => {
+      await flushText();
+      if (failed.has(key) || conflicts.has(key)) return;  // the bar and the field say why
+      saveEdit.textContent = "Sparat ✓";
+      setTimeout(() => { saveEdit.textContent = "Spara ändring"; }, 1500);
+    });
     li.querySelector(".reject").addEventListener("click", act("rejected"));
     li.querySelector(".undo").addEventListener("click", act("suggested"));
   });
