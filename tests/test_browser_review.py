@@ -104,7 +104,8 @@ def test_redraft_keeps_an_edited_decision_without_a_duplicate(context, server, m
     one = page.locator("#punkt-1")
     edited = "att notera informationen om mötets öppnande med tack"
     one.locator("li.decision[data-id=d1a] textarea").fill(edited)
-    one.locator("li.decision[data-id=d1a] textarea").press("Tab")
+    one.locator("li.decision[data-id=d1a] button.save-edit").click()
+    page.wait_for_function("() => document.querySelector('li.decision[data-id=d1a] .save-edit').textContent === 'Sparat ✓'")
     _saved(page)
     one.locator("button.redraft").click()
     page.wait_for_function("() => document.querySelector('#punkt-1 textarea.summary').value.startsWith('Omskriven')")
