@@ -182,6 +182,10 @@ def test_a_conflict_on_the_same_field_is_shown_beside_it(context, server, meetin
 def test_a_failed_save_is_shown_as_failed_and_keeps_the_text(context, server, meeting, anna):
     page, errors = open_review(context, server, meeting)
     assert anna.post("/api/logout").status_code == 204  # the session ends (as in another tab)
+    # the page notices by itself, before anything is typed (nothing is unsaved yet)
+    page.wait_for_function("() => document.getElementById('save-state').textContent.startsWith('Du är utloggad')",
+                           timeout=15_000)
+    assert not page.locator("#retry").is_visible()
     summary = page.locator("#punkt-2 textarea.summary")
     summary.fill("Text skriven efter utloggningen.")
     summary.press("Tab")
@@ -191,7 +195,8 @@ def test_a_failed_save_is_shown_as_failed_and_keeps_the_text(context, server, me
     assert "Alla ändringar sparade" not in state
     assert summary.input_value() == "Text skriven efter utloggningen."
     assert page.locator("#retry").is_visible()
-    page.screenshot(path=str(DOCS / "review-failed-save.png"), clip={"x": 0, "y": 0, "width": 1280, "height": 420})
+    summary.scroll_into_view_if_needed()
+    page.screenshot(path=str(DOCS / "review-failed-save.png"))  # the bar and the field that kept the text
     assert still_same_page(page) and errors == []
 
 

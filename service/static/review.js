@@ -28,13 +28,20 @@ const flushers = new Map();         // field key -> save now
 function showState() {
   const busy = pending + timers.size;
   document.body.dataset.pending = String(busy);
-  document.body.dataset.failed = String(failed.size + conflicts.size);
+  document.body.dataset.failed = String(unsavedCount() + conflicts.size);
   saveState.classList.toggle("busy", busy > 0 && !failed.size && !conflicts.size);
   saveState.classList.toggle("error", failed.size + conflicts.size > 0);
-  retryButton.hidden = failed.size === 0;
+  retryButton.hidden = !unsavedCount();
+  // A field that did not save comes first; a lost session or page is said as it is.
+  const unsaved = [...failed.values()].find((f) => f.el);
   if (conflicts.size) saveState.textContent = `Inte sparat – konflikt i ${conflicts.size} fält (se fältet)`;
-  else if (failed.size) saveState.textContent = "Inte sparat: " + [...failed.values()][0].message;
+  else if (unsaved) saveState.textContent = "Inte sparat: " + unsaved.message;
+  else if (failed.size) saveState.textContent = [...failed.values()][0].message;
   else saveState.textContent = busy ? "Sparar …" : "Alla ändringar sparade";
+}
+
+function unsavedCount() {
+  return [...failed.values()].filter((f) => f.el).length;
 }
 
 async function message(response) {
@@ -207,7 +214,8 @@ function bindHeader(header) {
 // --- redrawing items from the server (after an item-level action, or another tab's change) --------
 async function redraw(numbers) {
   const r = await fetch(location.pathname, {headers: {Accept: "text/html"}});
-  if (!r.ok) { failed.set("page", {message: await message(r)}); showState(); return; }
+  if (!r.ok) { failed.set("page", {message: "Kunde inte hämta punkterna: " + await message(r)}); showState(); return; }
+  failed.delete("page");
   const doc = new DOMParser().parseFromString(await r.text(), "text/html");
   const toc = doc.getElementById("punkter");
   document.getElementById("punkter").replaceWith(document.adoptNode(toc));
@@ -517,8 +525,13 @@ async function poll() {
   if (pending) return;
   let r;
   try { r = await fetch(`${base}/changes?since=${seen}`); } catch (e) { return; }
-  if (r.status === 401) { failed.set("session", {message: await message(r)}); showState(); return; }
+  if (r.status === 401) {
+    failed.set("session", {message: "Du är utloggad – logga in i en ny flik innan du fortsätter."});
+    showState();
+    return;
+  }
   if (!r.ok) return;
+  if (failed.delete("session")) showState();
   const body = await r.json();
   const theirs = body.changes.filter((c) => !own.has(c.version));
   if (!theirs.length) { seen = Math.max(seen, body.version); return; }
@@ -534,7 +547,7 @@ setInterval(poll, POLL_MS);
 
 // Never lose an edit by leaving the page with a save still waiting or failed.
 window.addEventListener("beforeunload", (ev) => {
-  if (pending + timers.size + failed.size + conflicts.size > 0) { flushAll(); ev.preventDefault(); ev.returnValue = ""; }
+  if (pending + timers.size + unsavedCount() + conflicts.size > 0) { flushAll(); ev.preventDefault(); ev.returnValue = ""; }
 });
 document.getElementById("export").addEventListener("click", (ev) => {
   if (pending + timers.size > 0) { ev.preventDefault(); flushAll().then(() => { location.href = ev.target.href; }); }
