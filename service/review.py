@@ -49,6 +49,15 @@ def load_original(row: MeetingRow) -> Protocol:
     return Protocol.model_validate_json(row.original)
 
 
+def check_version(row: MeetingRow, version: int) -> None:
+    """The whole protocol unchanged since `version`: for a step that takes all of it at once (the
+    lifecycle's justering); an edit checks only its own fields (`check_fields`)."""
+    if row.protocol is None:
+        raise NotReady()
+    if version != row.version:
+        raise StaleVersion(row.version)
+
+
 def fields(target: str) -> set[str]:
     """The fields an audit target names: "item:2,3:bounds,transcript" → item:2:bounds, item:2:transcript, …;
     a target without fields ("item:2", "meeting") stands for all of them ("item:2:*"); "protocol" (the AI
