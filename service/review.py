@@ -79,8 +79,10 @@ def overlaps(a: set[str], b: set[str]) -> bool:
     return any(same(x, y) for x in a for y in b)
 
 
-def changes_since(db: Session, row: MeetingRow, version: int) -> list[AuditRow]:
-    return list(db.scalars(select(AuditRow).where(AuditRow.meeting_id == row.id, AuditRow.version > version)
+def changes_since(db: Session, row: MeetingRow, version: int) -> list:
+    """(version, action, target) of each change after `version`; not their texts, which can be large."""
+    return list(db.execute(select(AuditRow.version, AuditRow.action, AuditRow.target)
+                           .where(AuditRow.meeting_id == row.id, AuditRow.version > version)
                            .order_by(AuditRow.version)))
 
 
