@@ -155,6 +155,7 @@ class Decision(BaseModel):
     kind: DecisionKind = "decided"
     evidence: list[Evidence] = Field(default_factory=list)
     status: DecisionStatus = "suggested"
+    drafted: str | None = None  # the AI's wording, kept once the secretary edits the text
     supported: bool = True  # grounding check verdict
     flags: list[str] = Field(default_factory=list)  # why a reviewer should look
 
@@ -172,6 +173,7 @@ class ItemDraft(BaseModel):
     transcript: str = ""  # the item's transcript excerpt, as the reviewer sees it
     needs_review: bool = False
     flags: list[str] = Field(default_factory=list)
+    handled_flags: list[str] = Field(default_factory=list)  # flags the secretary marked handled: not printed
     drafter: str = ""
     political: ParagraphRecord | None = None  # yrkanden, omröstning, reservation … of a political body's §
 

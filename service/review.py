@@ -1,9 +1,10 @@
 """The protocol under review: versioned changes with an audit trail, and the edits a secretary makes.
 
-All writes go through `change`, which does compare-and-set on the meeting's version: a write based on
-an older version fails with `StaleVersion` (HTTP 409), never silently overwrites. The change and its
-audit entry are committed in the same transaction, so no edit is ever untraceable. The edit functions
-below (decisions, items, redraft merge, header) are plain functions of the protocol; routes only call them.
+All writes go through `change`. The version check is per field: every audit entry names what it changed
+(its target, e.g. "item:3:summary", "decision:ab12", "meeting:place"), and a write based on version v fails
+with `StaleVersion` (HTTP 409) only if a change after v touched the same field, so two tabs editing
+different items both save. The change and its audit entry are committed in the same transaction, so no
+edit is ever untraceable. The edit functions below are plain functions of the protocol; routes only call them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from pipelines.models import ACCEPTED, EDITED, READY, REJECTED, SUGGESTED, Decision, ItemDraft, Person, Protocol
+from pipelines.boundaries import move_bounds, open_flags
+from pipelines.clauses import classify, restates
+from pipelines.errors import InputError
+from pipelines.models import (ACCEPTED, EDITED, READY, REJECTED, SUGGESTED, Decision, ItemDraft, Person, Protocol,
+                              Transcript)
 
 from .db import AuditRow, MeetingRow, utcnow
 from .errors import Invalid, NotFound, NotReady, StaleVersion
@@ -46,37 +51,81 @@ def load_original(row: MeetingRow) -> Protocol:
 
 
 def check_version(row: MeetingRow, version: int) -> None:
+    """The whole protocol unchanged since `version`: for a step that takes all of it at once (the
+    lifecycle's justering); an edit checks only its own fields (`check_fields`)."""
     if row.protocol is None:
         raise NotReady()
     if version != row.version:
         raise StaleVersion(row.version)
 
 
+def fields(target: str) -> set[str]:
+    """The fields an audit target names: "item:2,3:bounds,transcript" → item:2:bounds, item:2:transcript, …;
+    a target without fields ("item:2", "meeting") stands for all of them ("item:2:*"); "protocol" (the AI
+    draft, a change across the whole meeting) for every field."""
+    if target == "protocol":
+        return {"*"}
+    kind, _, rest = target.partition(":")
+    if kind == "item":
+        numbers, _, names = rest.partition(":")
+        return {f"item:{n}:{f}" for n in numbers.split(",") for f in (names.split(",") if names else ["*"])}
+    if kind == "meeting":
+        return {f"meeting:{f}" for f in (rest.split(",") if rest else ["*"])}
+    return {target}
+
+
+def overlaps(a: set[str], b: set[str]) -> bool:
+    def same(x: str, y: str) -> bool:
+        return x == y or "*" in (x, y) or (x.endswith(":*") and y.startswith(x[:-1])) or (y.endswith(":*") and x.startswith(y[:-1]))
+    return any(same(x, y) for x in a for y in b)
+
+
+def changes_since(db: Session, row: MeetingRow, version: int) -> list:
+    """(version, action, target) of each change after `version`; not their texts, which can be large."""
+    return list(db.execute(select(AuditRow.version, AuditRow.action, AuditRow.target)
+                           .where(AuditRow.meeting_id == row.id, AuditRow.version > version)
+                           .order_by(AuditRow.version)))
+
+
+def check_fields(db: Session, row: MeetingRow, version: int, target: str, reads: str | None = None) -> None:
+    """No change after `version` touched the fields of `target` or `reads`."""
+    if row.protocol is None:
+        raise NotReady()
+    if not 1 <= version <= row.version:
+        raise StaleVersion(row.version)
+    mine = fields(target) | (fields(reads) if reads else set())
+    if any(overlaps(mine, fields(a.target)) for a in changes_since(db, row, version)):
+        raise StaleVersion(row.version)
+
+
 def change(db: Session, row: MeetingRow, version: int, actor: str, action: str, target: str, apply: Apply,
-           *, correction: bool = False) -> int:
-    """Apply `apply(protocol) -> (before, after)` if `version` is current; record it; return the new version.
+           reads: str | None = None, *, correction: bool = False) -> int:
+    """Apply `apply(protocol) -> (before, after)` unless a change after `version` touched the fields of
+    `target` (or of `reads`, what the change depends on); record it; return the new version.
     Only a draft is edited; a `correction` (a rättelse of a justerat protocol, service/lifecycle.py) is
     the one change made after justering."""
     if not correction:
         check_editable(db, row, actor, target)
-    check_version(row, version)
-    protocol = load_protocol(row)
-    before, after = apply(protocol)
-    new_version = version + 1
-    # Compare-and-set: another writer between our read and this update makes rowcount 0.
-    result = db.execute(
-        update(MeetingRow)
-        .where(MeetingRow.id == row.id, MeetingRow.version == version)
-        .values(protocol=protocol.model_dump_json(), version=new_version, updated=utcnow())
-    )
-    if result.rowcount != 1:
+    for _ in range(5):
+        check_fields(db, row, version, target, reads)
+        current = row.version
+        protocol = load_protocol(row)
+        before, after = apply(protocol)
+        # Compare-and-set on the meeting's counter: a writer between our read and this update makes
+        # rowcount 0, and we look again at what it changed.
+        result = db.execute(
+            update(MeetingRow)
+            .where(MeetingRow.id == row.id, MeetingRow.version == current)
+            .values(protocol=protocol.model_dump_json(), version=current + 1, updated=utcnow())
+        )
+        if result.rowcount == 1:
+            db.add(AuditRow(meeting_id=row.id, actor=actor, action=action, target=target,
+                            before=_dump(before), after=_dump(after), version=current + 1))
+            db.commit()
+            return current + 1
         db.rollback()
-        current = db.scalar(select(MeetingRow.version).where(MeetingRow.id == row.id))
-        raise StaleVersion(current or 0)
-    db.add(AuditRow(meeting_id=row.id, actor=actor, action=action, target=target,
-                    before=_dump(before), after=_dump(after), version=new_version))
-    db.commit()
-    return new_version
+        db.refresh(row)
+    raise StaleVersion(row.version)
 
 
 def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
@@ -97,6 +146,19 @@ def record_ai_draft(db: Session, meeting_id: str, protocol: Protocol) -> bool:
     return True
 
 
+def item_reviewed(item: ItemDraft) -> bool:
+    """Every decision decided on and no flag left open."""
+    return not item.needs_review and all(d.status != SUGGESTED for d in item.decisions)
+
+
+def review_label(protocol: Protocol) -> str:
+    """The meeting's status as its review proceeds: where the list of meetings says how far it has come."""
+    done = sum(item_reviewed(i) for i in protocol.items)
+    if done == len(protocol.items):
+        return "Granskad"
+    return f"Granskas ({done}/{len(protocol.items)} punkter klara)" if done else "Klar för granskning"
+
+
 # --- the edits ---------------------------------------------------------------------------------
 
 def item_of(protocol: Protocol, number: int) -> ItemDraft:
@@ -104,6 +166,9 @@ def item_of(protocol: Protocol, number: int) -> ItemDraft:
         return protocol.item(number)
     except KeyError:
         raise NotFound("Punkten finns inte – agenda item not found") from None
+
+
+ADDED = "tillagt av sekreteraren"
 
 
 def _decision_of(protocol: Protocol, decision_id: str) -> Decision:
@@ -124,8 +189,12 @@ def set_decision(db: Session, row: MeetingRow, actor: str, version: int, decisio
         d = _decision_of(protocol, decision_id)
         before = d.model_dump(mode="json")
         if text is not None and text.strip() != d.text.strip():
+            if d.drafted is None and ADDED not in d.flags:
+                d.drafted = d.text  # the AI's wording, for the diff, "Återställ utkastet" and redraft matching
             d.text = text.strip()
             d.status = REJECTED if status == REJECTED else EDITED
+        elif status == SUGGESTED and d.drafted is not None:
+            d.text, d.drafted, d.status = d.drafted, None, SUGGESTED  # "Ångra": back to the AI's wording
         else:
             d.status = status
         return before, d.model_dump(mode="json")
@@ -134,13 +203,13 @@ def set_decision(db: Session, row: MeetingRow, actor: str, version: int, decisio
 
 
 def add_decision(db: Session, row: MeetingRow, actor: str, version: int, number: int, text: str) -> tuple[int, Decision]:
-    new = Decision(text=text.strip(), status=ACCEPTED, flags=["tillagt av sekreteraren"])
+    new = Decision(text=text.strip(), status=ACCEPTED, flags=[ADDED])
 
     def apply(protocol: Protocol):
         item_of(protocol, number).decisions.append(new)
         return None, new.model_dump(mode="json")
 
-    return change(db, row, version, actor, "decision_added", f"item:{number}", apply), new
+    return change(db, row, version, actor, "decision_added", f"item:{number}:decisions", apply), new
 
 
 def edit_item(db: Session, row: MeetingRow, actor: str, version: int, number: int, fields: dict[str, str]) -> int:
@@ -158,18 +227,38 @@ def edit_item(db: Session, row: MeetingRow, actor: str, version: int, number: in
     return change(db, row, version, actor, "item", f"item:{number}:{','.join(fields)}", apply)
 
 
+def _same_decision(new: Decision, kept: Decision) -> bool:
+    """A redraft's decision is one the secretary already has if it restates the kept text or the AI's
+    wording the secretary edited (the misheard clause found again)."""
+    # Both wordings as spoken clauses: the kind a drafter gave may differ from the clause's own.
+    return any(restates(new.text, Decision(text=w, kind=classify(w))) for w in (kept.text, kept.drafted) if w)
+
+
 def merge_redraft(item: ItemDraft, fresh: ItemDraft) -> None:
-    """A redrafted item keeps every reviewed decision; unreviewed suggestions are replaced."""
+    """A redrafted item keeps every reviewed decision (accepted, edited, rejected); the model's decisions
+    are offered as proposals only where they are new; unreviewed proposals are replaced. The flags are
+    the fresh draft's (a flag already marked handled stays handled)."""
     kept = [d for d in item.decisions if d.status != SUGGESTED]
-    known = {d.text.strip().lower() for d in kept}
+    proposals = [d for d in fresh.decisions if not any(_same_decision(d, k) for k in kept)]
+    for d in proposals:
+        d.status = SUGGESTED
     item.summary = fresh.summary
     item.bullets = fresh.bullets
-    item.decisions = kept + [d for d in fresh.decisions if d.text.strip().lower() not in known]
+    item.decisions = kept + proposals
+    item.flags = list(fresh.flags)
+    item.handled_flags = [f for f in item.handled_flags if f in item.flags]
+    item.needs_review = bool(open_flags(item)) or item.confidence < 0.5
+
+
+def redraft_fields(number: int) -> tuple[str, str]:
+    """What a redraft changes, and what it is drafted from."""
+    return f"item:{number}:summary,decisions,flags", f"item:{number}:transcript"
 
 
 def apply_redraft(db: Session, row: MeetingRow, actor: str, version: int, number: int, fresh: ItemDraft) -> int:
     def view(it: ItemDraft) -> dict:
-        return {"summary": it.summary, "decisions": [d.model_dump(mode="json") for d in it.decisions]}
+        return {"summary": it.summary, "flags": it.flags,
+                "decisions": [d.model_dump(mode="json") for d in it.decisions]}
 
     def apply(protocol: Protocol):
         item = item_of(protocol, number)
@@ -177,7 +266,51 @@ def apply_redraft(db: Session, row: MeetingRow, actor: str, version: int, number
         merge_redraft(item, fresh)
         return before, view(item)
 
-    return change(db, row, version, actor, "redraft", f"item:{number}", apply)
+    target, reads = redraft_fields(number)
+    return change(db, row, version, actor, "redraft", target, apply, reads)
+
+
+def set_bounds(db: Session, row: MeetingRow, actor: str, version: int, number: int, start: float, end: float,
+               transcript: Transcript) -> int:
+    """Move item `number` to start..end of the recording; its neighbours give up that stretch."""
+    def view(protocol: Protocol, numbers: list[int]) -> dict:
+        return {str(n): {"start": protocol.item(n).start, "end": protocol.item(n).end,
+                         "decisions": [d.id for d in protocol.item(n).decisions]} for n in numbers}
+
+    def move(protocol: Protocol) -> list[int]:
+        item_of(protocol, number)
+        try:
+            return move_bounds(protocol, transcript, number, start, end)
+        except InputError as e:
+            raise Invalid(str(e)) from None
+
+    # Which items the move touches decides which fields it must not overwrite; found on a copy first.
+    touched = move(load_protocol(row))
+
+    def apply(protocol: Protocol):
+        before = view(protocol, touched)
+        move(protocol)
+        return before, view(protocol, touched)
+
+    return change(db, row, version, actor, "bounds",
+                  f"item:{','.join(map(str, touched))}:bounds,transcript,decisions,flags", apply)
+
+
+def set_flag_handled(db: Session, row: MeetingRow, actor: str, version: int, number: int, flag: str,
+                     handled: bool) -> int:
+    """The secretary has dealt with a flag (audited): it no longer counts, nor prints in the export."""
+    def apply(protocol: Protocol):
+        item = item_of(protocol, number)
+        if flag not in item.flags:
+            raise NotFound("Flaggan finns inte längre på punkten – flag not found")
+        if handled and flag not in item.handled_flags:
+            item.handled_flags.append(flag)
+        elif not handled and flag in item.handled_flags:
+            item.handled_flags.remove(flag)
+        item.needs_review = bool(open_flags(item))
+        return {"flag": flag, "handled": not handled}, {"flag": flag, "handled": handled}
+
+    return change(db, row, version, actor, "flag", f"item:{number}:flags", apply)
 
 
 def _people(lines: list[str], field: str) -> list[Person]:
@@ -210,4 +343,4 @@ def edit_header(db: Session, row: MeetingRow, actor: str, version: int, changes:
             m.justerare = [s.strip() for s in changes["justerare"] if s.strip()]
         return before, changes
 
-    return change(db, row, version, actor, "header", "meeting", apply)
+    return change(db, row, version, actor, "header", f"meeting:{','.join(changes)}", apply)

@@ -88,6 +88,31 @@ class HeaderPatch(BaseModel):
     version: int
 
 
+class BoundsPatch(BaseModel):
+    start: float = Field(ge=0)  # seconds into the recording
+    end: float = Field(gt=0)
+    version: int
+
+
+class FlagPatch(BaseModel):
+    flag: str = Field(min_length=1, max_length=TEXT)
+    handled: bool = True
+    version: int
+
+
+class Change(BaseModel):
+    version: int
+    action: str
+    target: str
+
+
+class Changes(BaseModel):
+    """What changed after a version: cheap to poll, so open tabs see each other's saves."""
+
+    version: int
+    changes: list[Change]
+
+
 class VersionOnly(BaseModel):
     version: int
 

@@ -47,23 +47,24 @@ def check_editable(db: Session, row: MeetingRow, actor: str, target: str = "") -
     if target == "protocol" and db.scalar(select(ItemJusteringRow.id).where(ItemJusteringRow.meeting_id == row.id)):
         raise Locked("En punkt är omedelbart justerad; en ändring i hela protokollet skulle ändra den – "
                      "an item is justerat on its own, so a change across the protocol is refused")
-    number = item_of_target(row, target)
-    if number is not None and db.scalar(select(ItemJusteringRow.id).where(ItemJusteringRow.meeting_id == row.id,
-                                                                          ItemJusteringRow.item == number)):
-        raise Locked(f"Punkt {number} är omedelbart justerad (eller skickad för det) och kan inte ändras – "
-                     f"item {number} is justerat on its own")
+    locked = set(db.scalars(select(ItemJusteringRow.item).where(ItemJusteringRow.meeting_id == row.id)))
+    for number in items_of_target(row, target):
+        if number in locked:
+            raise Locked(f"Punkt {number} är omedelbart justerad (eller skickad för det) och kan inte ändras – "
+                         f"item {number} is justerat on its own")
 
 
-def item_of_target(row: MeetingRow, target: str) -> int | None:
-    """The item an edit's target lies in: "item:3:summary" -> 3, "decision:<id>" -> its item."""
+def items_of_target(row: MeetingRow, target: str) -> list[int]:
+    """The items an edit's target lies in: "item:3:summary" -> [3], "item:2,3:bounds" (a boundary moved
+    between two items) -> [2, 3], "decision:<id>" -> its item."""
     kind, _, rest = target.partition(":")
     if kind == "item":
-        return int(rest.split(":")[0])
+        return [int(n) for n in rest.split(":")[0].split(",")]
     if kind == "decision" and row.protocol:
         for item in json.loads(row.protocol)["items"]:
             if any(d["id"] == rest for d in item["decisions"]):
-                return item["number"]
-    return None
+                return [item["number"]]
+    return []
 
 
 def check_deletable(role: str, row: MeetingRow) -> None:

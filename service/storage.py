@@ -32,8 +32,9 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 
 from pipelines.audio import CONTAINERS, AudioInfo, audio_stream, open_audio, probe, scan_duration
 from pipelines.errors import AudioError, InputError
+from pipelines.models import Transcript
 
-from .errors import TooLarge
+from .errors import NotReady, TooLarge
 
 log = logging.getLogger("protokoll.storage")
 DEFAULT_MAX_UPLOAD = 2 * 1024**3  # 2 GB
@@ -64,6 +65,13 @@ class DataDir:
 
     def job_dir(self, meeting_id: str) -> Path:
         return self.meeting_dir(meeting_id) / "job"
+
+    def transcript(self, meeting_id: str) -> Transcript:
+        """The recording's sentences with their times, as the pipeline saved them (pipelines.run.TRANSCRIPT)."""
+        path = self.job_dir(meeting_id) / "transcript.json"
+        if not path.exists():
+            raise NotReady("Inspelningens transkript saknas – the transcript is missing")
+        return Transcript.model_validate_json(path.read_text(encoding="utf-8"))
 
     def recording(self, meeting_id: str) -> Path | None:
         found = sorted(self.meeting_dir(meeting_id).glob("recording.*"))

@@ -25,6 +25,7 @@ from .deps import SessionDep, find_meeting
 from .errors import Forbidden, NotFound, NotLoggedIn, TooManyRequests
 from .middleware import same_origin
 from .exports import kept_stats
+from .review import review_label
 from .schemas import MeetingStatus
 from .stages import SECRETARY, UTKAST
 
@@ -100,7 +101,11 @@ def meetings_page(request: Request, db: SessionDep) -> Response:
         return _to_login(request)
     rows = db.scalars(select(MeetingRow).where(MeetingRow.org_id == user.org_id).order_by(MeetingRow.created.desc()))
     limit_mb = request.app.state.settings.max_upload_bytes // (1024 * 1024)
-    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb)
+    rows = list(rows)
+    reviews = {r.id: review_label(Protocol.model_validate_json(r.protocol)) for r in rows
+               if r.status == READY and r.protocol is not None}
+    return render("meetings.html", user=user, meetings=[MeetingStatus.of(r) for r in rows], limit_mb=limit_mb,
+                  reviews=reviews)
 
 
 def page_meeting(meeting_id: str, request: Request, db) -> tuple[auth.CurrentUser, MeetingRow] | Response:
@@ -125,6 +130,8 @@ def meeting_page(meeting_id: str, request: Request, db: SessionDep) -> Response:
         return render("progress.html", user=user, meeting=status)
     if user.role != SECRETARY or row.stage != UTKAST:  # reviewers and a locked text: the justering page
         return RedirectResponse(f"/meetings/{row.id}/justering", status_code=303)
-    protocol = Protocol.model_validate_json(row.protocol)
-    stats = kept_stats(Protocol.model_validate_json(row.original), protocol)
-    return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats)
+    protocol, original = Protocol.model_validate_json(row.protocol), Protocol.model_validate_json(row.original)
+    stats = kept_stats(original, protocol)
+    drafts = {item.number: item for item in original.items}  # the AI's text of each item, to compare with
+    return render("review.html", user=user, meeting=status, protocol=protocol, version=row.version, stats=stats,
+                  drafts=drafts)

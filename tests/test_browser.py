@@ -97,9 +97,9 @@ def review_flow(browser, server: Server, recording: Path, card: Path, *, ready_t
     if len(texts) < 3 or len(unique) < 3:
         item = page.locator("section.item").first
         item.locator(".new-decision").fill("att stryka detta testförslag om parkeringsplatser")
-        item.locator("button.add").click()
-        page.wait_for_load_state("load")
-        page.wait_for_selector("section.item")
+        count = page.locator("li.decision").count()
+        item.locator("button.add").click()  # the item is redrawn in place, the page is not reloaded
+        page.wait_for_function(f"() => document.querySelectorAll('li.decision').length > {count}")
         decisions, texts, unique = _decisions(page)
     assert len(texts) >= 3
     accept_i = 0
@@ -147,8 +147,12 @@ def review_flow(browser, server: Server, recording: Path, card: Path, *, ready_t
     assert summary_text in text
     assert texts[accept_i] in text
     assert rejected_text not in text
+    # the meeting's status follows the review: as many items done as the review page marks done
+    done, total = page.locator("#punkter a.done").count(), page.locator("section.item").count()
     page.goto(server.url + "/")
-    assert page.locator(f"tr[data-id='{meeting_url.rsplit('/', 1)[1]}'] .status").inner_text() == "Klar för granskning"
+    status = page.locator(f"tr[data-id='{meeting_url.rsplit('/', 1)[1]}'] .status").inner_text()
+    assert status == ("Granskad" if done == total else f"Granskas ({done}/{total} punkter klara)" if done
+                      else "Klar för granskning")
     page.screenshot(path=str(ARTIFACTS / f"{shots}-meetings.png"))
     assert errors == []
     context.close()

@@ -199,8 +199,9 @@ class _Writer:
 
     def item(self, item: ItemDraft) -> None:
         self.para(f"{item.number}. {item.title}", self.style[ITEM])
-        if self.mode == "draft" and (item.needs_review or item.flags):
-            for flag in item.flags or ["Punkten behöver granskas."]:
+        flags = [f for f in item.flags if f not in item.handled_flags]  # handled ones are done with
+        if self.mode == "draft" and (item.needs_review or flags):
+            for flag in flags or ["Punkten behöver granskas."]:
                 self.mark(self.doc.add_paragraph(), clean(f"Granska: {flag}"))
         if item.bullets:
             self.bullets(item)

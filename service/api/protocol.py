@@ -1,11 +1,13 @@
-"""The protocol under review: read it, edit decisions, items and the header, redraft an item,
-the audit trail and how much of the draft was kept (the Word export: api/export.py)."""
+"""The protocol under review: read it, edit decisions, items and the header, move an item's boundaries,
+redraft an item, mark a flag handled, what changed since a version, the audit trail and how much of the
+draft was kept (the Word export: api/export.py). Every change sends back the version it was based on
+(see service/review.py)."""
 
 from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 
@@ -13,8 +15,8 @@ from .. import review
 from ..db import AuditRow
 from ..deps import MeetingDep, SessionDep, WritableMeeting, Writer, find_meeting
 from ..exports import KeptStats, kept_stats
-from ..schemas import (AuditEntry, DecisionAdded, DecisionNew, DecisionPatch, HeaderPatch, ItemPatch, ProtocolOut,
-                       Saved, VersionOnly)
+from ..schemas import (AuditEntry, BoundsPatch, Change, Changes, DecisionAdded, DecisionNew, DecisionPatch, FlagPatch,
+                       HeaderPatch, ItemPatch, ProtocolOut, Saved, VersionOnly)
 from ..stages import check_editable
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
@@ -44,6 +46,26 @@ def patch_item(number: int, body: ItemPatch, row: WritableMeeting, db: SessionDe
     return Saved(version=review.edit_item(db, row, user.email, body.version, number, fields))
 
 
+@router.patch("/items/{number}/bounds", response_model=Saved, responses=STALE)
+def patch_bounds(number: int, body: BoundsPatch, row: WritableMeeting, db: SessionDep, user: Writer,
+                 request: Request):
+    """Give the item the recording from `start` to `end` (seconds): its talk, decisions and flags follow."""
+    transcript = request.app.state.data.transcript(row.id)
+    return Saved(version=review.set_bounds(db, row, user.email, body.version, number, body.start, body.end, transcript))
+
+
+@router.patch("/items/{number}/flags", response_model=Saved, responses=STALE)
+def patch_flag(number: int, body: FlagPatch, row: WritableMeeting, db: SessionDep, user: Writer):
+    return Saved(version=review.set_flag_handled(db, row, user.email, body.version, number, body.flag, body.handled))
+
+
+@router.get("/changes", response_model=Changes)
+def changes(row: MeetingDep, db: SessionDep, since: int = Query(ge=0)):
+    """The current version and what each change after `since` touched (poll it; it reads no protocol)."""
+    return Changes(version=row.version, changes=[Change(version=a.version, action=a.action, target=a.target)
+                                                 for a in review.changes_since(db, row, since)])
+
+
 @router.post("/items/{number}/redraft", response_model=Saved, responses=STALE)
 async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Request, user: Writer):
     """Draft the item again from its (corrected) transcript. Reviewed decisions are kept."""
@@ -51,7 +73,7 @@ async def redraft(meeting_id: str, number: int, body: VersionOnly, request: Requ
     with sessions() as db:  # no session is held while the drafter works
         row = find_meeting(db, user, meeting_id)
         check_editable(db, row, user.email, f"item:{number}")  # before the drafter works, not after
-        review.check_version(row, body.version)
+        review.check_fields(db, row, body.version, *review.redraft_fields(number))
         protocol = review.load_protocol(row)
         transcript = review.item_of(protocol, number).transcript
     fresh = await run_in_threadpool(runner.redraft, protocol, transcript, number)

@@ -3,7 +3,7 @@ re-run), so access rules, versions and uploads can be tested in seconds. The ser
 `protokoll serve --pipeline tests.helpers.fake_pipeline`; its worker processes import this module.
 
 Knobs for the job tests, read here only: FAKE_STAGE_SECONDS, FAKE_DRAFT_SECONDS, FAKE_FAIL, FAKE_CRASH,
-FAKE_REDRAFT_SECONDS.
+FAKE_REDRAFT_SECONDS, FAKE_WRONG_SPLIT.
 """
 
 from __future__ import annotations
@@ -52,11 +52,17 @@ def run_pipeline(recording: Path, meeting: Meeting, out_dir: Path, *, progress=N
         _stage(out_dir, DRAFTING, progress, float(os.environ.get("FAKE_DRAFT_SECONDS", delay)))
         items = [
             ItemDraft(number=n, title=title, start=float(n - 1), end=float(n), summary=f"Sammanfattning {n}.",
-                      transcript=f"<script>alert('x')</script> Punkt {n}: vi beslutar att notera.",
-                      decisions=[Decision(id=f"d{n}a", text=f"att notera informationen under punkt {n}",
-                                          evidence=[Evidence(start=n - 0.5, end=float(n), text="vi noterar")]),
-                                 Decision(id=f"d{n}b", text=f"att uppdra åt sekretariatet att återkomma i punkt {n}")])
+                      transcript=_talk(n), decisions=[_noted(n), Decision(
+                          id=f"d{n}b", text=f"att uppdra åt sekretariatet att återkomma i punkt {n}")])
             for n, title in enumerate(meeting.agenda, start=1)]
+        if os.environ.get("FAKE_WRONG_SPLIT") and len(items) >= 3:
+            # The segmenter's classic mistake: item 2 runs on over item 3's talk and takes its decisions.
+            two, three = items[1], items[2]
+            two.end, two.transcript = three.end, f"{two.transcript} {three.transcript}"
+            two.decisions, three.decisions = two.decisions + three.decisions, []
+            three.start = three.end = None
+            three.transcript, three.summary = "", ""
+            three.flags, three.needs_review = ["Ingen diskussion hittades för punkten i inspelningen."], True
         protocol = Protocol(meeting=meeting, items=items, drafter="fake")
         (out_dir / "protocol.json").write_text(protocol.model_dump_json())
     return Protocol.model_validate_json((out_dir / "protocol.json").read_text())
@@ -67,4 +73,17 @@ def redraft_item(protocol: Protocol, transcript_text: str, number: int, options=
     old = protocol.item(number)
     return ItemDraft(number=number, title=old.title, start=old.start, end=old.end,
                      summary=f"Omskriven: {transcript_text[:40]}",
-                     decisions=[Decision(text="att godkänna den rättade texten")])
+                     decisions=[_noted(number, fresh=True), Decision(text="att godkänna den rättade texten")])
+
+
+def _talk(n: int) -> str:
+    return f"<script>alert('x')</script> Punkt {n}: vi beslutar att notera."
+
+
+def _noted(n: int, fresh: bool = False) -> Decision:
+    """The decision spoken in item n, as drafting finds it (a redraft finds it again with a fresh id)."""
+    decision = Decision(text=f"att notera informationen under punkt {n}",
+                        evidence=[Evidence(start=n - 0.5, end=float(n), text="vi noterar")])
+    if not fresh:
+        decision.id = f"d{n}a"
+    return decision
