@@ -90,8 +90,9 @@ def _recount(item: ItemDraft, record: ParagraphRecord, card: PoliticalCard) -> N
     record.flags += [f"Yrkandet '{m.text}' kunde inte knytas till en ledamot – ange vem."
                      for m in record.motions if m.member == UNKNOWN]
     flags = [f for f in item.flags if f not in old and f not in unknown]
-    item.flags = list(dict.fromkeys(flags + record.flags + [f for b in record.ballots for f in b.flags]))
-    item.needs_review = bool(item.flags)
+    political = record.flags + [f for b in record.ballots for f in b.flags]
+    item.flags = list(dict.fromkeys(flags + political))
+    item.needs_review = item.needs_review or bool(political)  # it may also stand for a weak segmentation
 
 
 def _records(record: ParagraphRecord, kind: str, index: int | None) -> list:
@@ -165,8 +166,9 @@ def accept_record(db, row: MeetingRow, actor: str, version: int, number: int, ki
     def apply(protocol: Protocol):
         _, record = record_of(protocol, number)
         rec = _records(record, kind, index)[index]
+        before = {"reviewed": rec.reviewed}
         rec.reviewed = True
-        return {"reviewed": False}, {"reviewed": True}
+        return before, {"reviewed": True}
 
     return change(db, row, version, actor, f"political_{kind}_accepted", f"item:{number}:political:{kind}:{index}",
                   apply)
