@@ -36,7 +36,8 @@
     if (box.dataset.kind === "ballots") {
       record.votes = [...box.querySelectorAll("select[data-vote]")].filter((s) => s.value)
         .map((s) => ({member: s.dataset.vote, choice: s.value}));
-      if (!record.open) {
+      if (!record.open) {  // secret: the figures only, no list
+        record.votes = [];
         record.tally = {};
         box.querySelectorAll("[data-tally]").forEach((el) => { record.tally[el.dataset.tally] = parseInt(el.value || "0", 10); });
       }
