@@ -173,3 +173,15 @@ def test_no_edit_while_the_protocol_is_out_for_justering(server, anna, meeting):
     r = anna.post(f"/api/meetings/{meeting}/items/1/political/motions/0/accept", json={"version": version})
     assert r.status_code == 423 and "klart för justering" in r.json()["detail"]
     assert political(anna, meeting)["paragraphs"][0]["record"]["motions"][0]["reviewed"] is False
+
+
+def test_a_secret_ballot_keeps_the_figures_given_and_flags_a_wrong_sum(anna, meeting):
+    version = political(anna, meeting)["version"]
+    r = anna.post(f"/api/meetings/{meeting}/items/1/political/ballots",
+                  json={"record": {"open": False, "votes": [], "tally": {"ja": 2, "nej": 1, "avstar": 0},
+                                   "result": "förslaget bifölls"}, "version": version})
+    assert r.status_code == 201, r.text
+    secret = political(anna, meeting)["paragraphs"][0]["record"]["ballots"][1]
+    assert secret["open"] is False and secret["tally"] == {"ja": 2, "nej": 1, "avstar": 0}
+    assert secret["flags"] == ["Rösterna (2 ja + 1 nej + 0 avstår = 3) går inte ihop med de 4 ledamöter som "
+                               "tjänstgjorde i § 112."]
