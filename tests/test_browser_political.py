@@ -80,7 +80,7 @@ def test_edit_a_vote_and_a_reservation_and_export_them(browser, server, tmp_path
 
     with page.expect_download() as info:
         page.click("#export")
-    text = docx_text(open(info.value.path(), "rb").read())
+    text = docx_text(info.value.path().read_bytes())
     assert "Omröstningsresultat: 1 ja, 2 nej, 1 avstår." in text
     assert "Sara Lund\nC\nNej" in text and "Johan Ek\nS\nAvstår" in text  # the omröstningslista
     assert "Anna Berg (M) reserverar sig mot beslutet. En skriftlig reservation lämnas före justeringen." in text

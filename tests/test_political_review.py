@@ -183,5 +183,5 @@ def test_a_secret_ballot_keeps_the_figures_given_and_flags_a_wrong_sum(anna, mee
     assert r.status_code == 201, r.text
     secret = political(anna, meeting)["paragraphs"][0]["record"]["ballots"][1]
     assert secret["open"] is False and secret["tally"] == {"ja": 2, "nej": 1, "avstar": 0}
-    assert secret["flags"] == ["Rösterna (2 ja + 1 nej + 0 avstår = 3) går inte ihop med de 4 ledamöter som "
-                               "tjänstgjorde i § 112."]
+    assert secret["flags"] == [("Rösterna (2 ja + 1 nej + 0 avstår = 3) går inte ihop med de 4 ledamöter som "
+                                "tjänstgjorde i § 112.")]
