@@ -6,7 +6,8 @@ A suite is a folder of cases, one subfolder each with `recording.*`, `meeting.ya
 `transcript.json(.gz)` (a stored ASR transcript, drafted from with `reuse_transcripts`). A
 `splits.yaml` ({dev: [...], test: [...]}) names the cases of each split. Where truth.json says per
 item whether it was discussed and its key facts (samples/corpus), each meeting also gets a row of
-figures measured against that truth (eval/corpus.py).
+figures measured against that truth (eval/corpus.py). A political body's meeting (its card has `body:`)
+is also scored for yrkanden, omröstning, reservationer, jäv and protokollsanteckningar (eval/political.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pipelines.models import Protocol
 
 from . import metrics as m
 from .corpus import MeetingRow, meeting_row, pooled
+from .political import PoliticalScores, paragraphs_of, read_paragraphs, score
 from .score import EvalResult, evaluate
 
 
@@ -57,6 +59,7 @@ class SuiteResult(BaseModel):
     leaderboard: list[LeaderRow] = Field(default_factory=list)
     meetings: dict[str, list[MeetingRow]] = Field(default_factory=dict)  # backend -> rows, the last pooled
     errors: dict[str, str] = Field(default_factory=dict)  # "backend/case" -> message
+    political: dict[str, dict[str, PoliticalScores]] = Field(default_factory=dict)  # backend -> case -> scores
 
 
 def split_names(root: Path, split: str) -> list[str]:
@@ -194,6 +197,9 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                 truth = _rich_truth(case)
                 if truth is not None:
                     suite.meetings.setdefault(backend, []).append(meeting_row(case.name, draft, result, truth))
+                if draft.meeting.political is not None:  # a political body: yrkanden, omröstning, reservation …
+                    suite.political.setdefault(backend, {})[case.name] = score(paragraphs_of(draft),
+                                                                               read_paragraphs(case.archived))
             except InputError as e:  # one bad case must not sink the whole run
                 suite.errors[f"{backend}/{case.name}"] = str(e)
     suite.leaderboard = leaderboard({b: r for b, r in suite.results.items() if r})

@@ -116,3 +116,48 @@ def test_no_political_scores_for_other_meetings(tmp_path):
 
     sample = Path(__file__).resolve().parents[1] / "samples" / "meeting" / "protokoll.txt"
     assert political_scores(sample, sample) is None
+
+
+def test_the_suite_reports_the_political_scores_of_a_political_meeting(drafted, tmp_path):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    suite, drafts = tmp_path / "suite", tmp_path / "drafts" / "rules"
+    for case in ("ks", "ledning"):
+        (suite / case).mkdir(parents=True)
+    drafts.mkdir(parents=True)
+    for item in drafted.items:
+        for d in item.decisions:
+            d.status = "accepted"
+    archived = export_political_docx(drafted, suite / "ks" / "protokoll.docx", mode="approved")
+    vote = drafted.items[0].political.ballots[0].votes[0]
+    vote.choice = "nej" if vote.choice == "ja" else "ja"  # the draft gets one member's vote wrong
+    (drafts / "ks.json").write_text(drafted.model_dump_json(), encoding="utf-8")
+    plain = root / "samples" / "meeting" / "protokoll.txt"  # a meeting that is not a political body's
+    (suite / "ledning" / "protokoll.txt").write_text(plain.read_text(encoding="utf-8"), encoding="utf-8")
+    parsed = CliRunner().invoke(app, ["parse", str(plain), "--json"])
+    (drafts / "ledning.json").write_text(parsed.output, encoding="utf-8")
+
+    done = CliRunner().invoke(app, ["eval", "--suite", str(suite), "--drafts", str(tmp_path / "drafts"),
+                                    "--json", str(tmp_path / "suite.json")])
+    assert done.exit_code == 0, done.output
+    assert "rules, ks: politiskt organ" in done.output and "ledamöternas röster rätt" in done.output
+    assert "rules, ledning" not in done.output
+    reported = json.loads((tmp_path / "suite.json").read_text())["political"]
+    expected = score(paragraphs_of(drafted), read_paragraphs(archived)).model_dump(mode="json")
+    assert list(reported["rules"]) == ["ks"] and reported["rules"]["ks"] == expected
+    votes = expected["votes"]
+    assert votes["members_archived"] >= 3
+    assert votes["member_accuracy"] == (votes["members_archived"] - 1) / votes["members_archived"]
+
+
+def test_the_bundled_political_suite_links_the_sample_without_a_copy():
+    from pathlib import Path
+
+    from eval.suite import discover_cases
+
+    root = Path(__file__).resolve().parents[1]
+    (case,) = discover_cases(root / "samples" / "suites" / "political")
+    assert case.recording.resolve() == root / "samples" / "political" / "recording.opus"
+    assert case.archived.name == "protokoll.docx" and case.meeting is not None
+    assert read_paragraphs(case.archived)  # the archived protocol has its § sections

@@ -338,8 +338,7 @@ class _Capture:
                     break
         ballot.votes = self.roll_call(heard, ballot)
         if ballot.open and ballot.votes:
-            ballot.tally = Tally(**{k: sum(1 for v in ballot.votes if v.choice == c)
-                                    for k, c in (("ja", "ja"), ("nej", "nej"), ("avstar", "avstår"))})
+            ballot.tally = tally_of(ballot.votes)
         elif ballot.announced is not None:
             ballot.tally = ballot.announced
         self.record.ballots.append(ballot)
@@ -461,35 +460,52 @@ class _Capture:
     # -- checks
 
     def serving(self) -> list[str]:
-        out = [m.name for m in self.card.serving()]
-        for r in self.record.recusals:
-            if r.member in out:
-                out.remove(r.member)
-            if r.substitute and r.substitute not in out:
-                out.append(r.substitute)
-        return out
+        return serving_members(self.card, self.record.recusals)
 
     def check_ballots(self) -> None:
-        serving = self.record.serving
         for b in self.record.ballots:
-            t = b.tally
-            if b.announced is not None and b.votes and b.announced != b.tally:
-                a = b.announced
-                b.flags.append(f"Ordförandens röstsiffror ({a.ja} ja, {a.nej} nej, {a.avstar} avstår) stämmer inte "
-                               f"med omröstningslistan ({t.ja} ja, {t.nej} nej, {t.avstar} avstår).")
-            if t.total != len(serving):
-                b.flags.append(f"Rösterna ({t.ja} ja + {t.nej} nej + {t.avstar} avstår = {t.total}) går inte ihop med "
-                               f"de {len(serving)} ledamöter som tjänstgjorde i § {self.record.paragraph}.")
-            if b.open:
-                missing = [n for n in serving if n not in {v.member for v in b.votes}]
-                extra = [v.member for v in b.votes if v.member not in serving]
-                if missing:
-                    b.flags.append("Ingen röst hittad för: " + ", ".join(missing) + ".")
-                if extra:
-                    b.flags.append("Röst från någon som inte tjänstgjorde i paragrafen: " + ", ".join(extra) + ".")
+            b.flags += ballot_flags(b, self.record.serving, self.record.paragraph)
         for m in self.record.motions:
             if m.member == UNKNOWN:
                 self.record.flags.append(f"Yrkandet '{m.text}' kunde inte knytas till en ledamot – ange vem.")
+
+
+def serving_members(card: PoliticalCard, recusals: list[Recusal]) -> list[str]:
+    """Who took part in a §: the card's serving members, less the jäviga, plus the ersättare who step in."""
+    out = [m.name for m in card.serving()]
+    for r in recusals:
+        if r.member in out:
+            out.remove(r.member)
+        if r.substitute and r.substitute not in out:
+            out.append(r.substitute)
+    return out
+
+
+def tally_of(votes: list[Vote]) -> Tally:
+    return Tally(**{k: sum(1 for v in votes if v.choice == c)
+                    for k, c in (("ja", "ja"), ("nej", "nej"), ("avstar", "avstår"))})
+
+
+def ballot_flags(b: Ballot, serving: list[str], paragraph: int) -> list[str]:
+    """What does not add up in a ballot: the chair's figures against the list, the tally against the
+    members who served, members without a vote and votes from members who did not serve."""
+    flags = []
+    t = b.tally
+    if b.announced is not None and b.votes and b.announced != b.tally:
+        a = b.announced
+        flags.append(f"Ordförandens röstsiffror ({a.ja} ja, {a.nej} nej, {a.avstar} avstår) stämmer inte "
+                     f"med omröstningslistan ({t.ja} ja, {t.nej} nej, {t.avstar} avstår).")
+    if t.total != len(serving):
+        flags.append(f"Rösterna ({t.ja} ja + {t.nej} nej + {t.avstar} avstår = {t.total}) går inte ihop med "
+                     f"de {len(serving)} ledamöter som tjänstgjorde i § {paragraph}.")
+    if b.open:
+        missing = [n for n in serving if n not in {v.member for v in b.votes}]
+        extra = [v.member for v in b.votes if v.member not in serving]
+        if missing:
+            flags.append("Ingen röst hittad för: " + ", ".join(missing) + ".")
+        if extra:
+            flags.append("Röst från någon som inte tjänstgjorde i paragrafen: " + ", ".join(extra) + ".")
+    return flags
 
 
 def decisions(arende: Arende, record: ParagraphRecord, sents: list[Sentence],

@@ -22,7 +22,13 @@ class Turn(BaseModel):
     evidence: Evidence
 
 
-class Motion(BaseModel):
+class Reviewed(BaseModel):
+    """A record the secretary has accepted or edited in the review (service/political_review.py)."""
+
+    reviewed: bool = False
+
+
+class Motion(Reviewed):
     """A yrkande: who, what kind, and its words (for återremiss also the motivation)."""
 
     member: str
@@ -32,7 +38,7 @@ class Motion(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class Proposition(BaseModel):
+class Proposition(Reviewed):
     """The chair puts proposals to decision, in order, and says what the body decided."""
 
     proposals: list[str]
@@ -57,7 +63,7 @@ class Tally(BaseModel):
         return self.ja + self.nej + self.avstar
 
 
-class Ballot(BaseModel):
+class Ballot(Reviewed):
     """An omröstning. Open: each member's vote (omröstningslista). Sluten: the tally only."""
 
     open: bool = True
@@ -70,20 +76,20 @@ class Ballot(BaseModel):
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class Reservation(BaseModel):
+class Reservation(Reviewed):
     member: str
     own_motion: bool = False  # "till förmån för eget yrkande"
     written: bool = False  # a written reservation will be handed in before justering
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class ProtocolNote(BaseModel):
+class ProtocolNote(Reviewed):
     member: str
     text: str
     evidence: list[Evidence] = Field(default_factory=list)
 
 
-class Recusal(BaseModel):
+class Recusal(Reviewed):
     """Jäv: the member leaves the matter; an ersättare may serve instead for this §."""
 
     member: str

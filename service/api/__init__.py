@@ -4,7 +4,7 @@ exceptions mapped to status codes in service/errors.py."""
 
 from fastapi import APIRouter
 
-from . import export, lifecycle, meetings, org, protocol, session, transcript
+from . import export, lifecycle, meetings, org, political, protocol, session, transcript
 
 router = APIRouter(prefix="/api", tags=["api"])
 router.include_router(session.router)
@@ -14,3 +14,4 @@ router.include_router(export.router)
 router.include_router(org.router)
 router.include_router(transcript.router)
 router.include_router(lifecycle.router)
+router.include_router(political.router)

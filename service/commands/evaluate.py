@@ -72,6 +72,7 @@ def register(app: typer.Typer) -> None:
 def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json_out: Path | None,
            split: str | None, reuse_transcripts: bool) -> None:
     from eval.corpus import render_meetings
+    from eval.political import render as render_political
     from eval.suite import render_leaderboard, run_suite
 
     result = run_suite(root, backends or None, drafts=drafts, out_dir=out, split=split,
@@ -81,6 +82,9 @@ def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json
         typer.echo(f"\n{backend}{f' ({split})' if split else ''}: per möte och sammanlagt "
                    "(punkter hittade, gränser inom 3 s, beslut, att-satsernas chrF, sammanfattning, nyckelfakta)")
         typer.echo(render_meetings(rows))
+    for backend, by_case in result.political.items():
+        for case, scores in by_case.items():
+            typer.echo(f"\n{backend}, {case}: politiskt organ\n{render_political(scores)}")
     for key, message in result.errors.items():
         typer.echo(f"Fel i {key}: {message}", err=True)
     if json_out:

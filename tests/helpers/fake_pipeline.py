@@ -15,6 +15,10 @@ from pathlib import Path
 from pipelines.errors import AudioError
 from pipelines.models import (DRAFTING, SEGMENTING, TRANSCRIBING, Decision, Evidence, ItemDraft, Meeting, Protocol,
                               Transcript, TranscriptSegment)
+from pipelines.political.capture import ballot_flags, serving_members, tally_of
+from pipelines.political.card import PoliticalCard
+from pipelines.political.records import (Ballot, Motion, ParagraphRecord, Proposition, ProtocolNote, Recusal,
+                                         Reservation, Vote)
 
 
 def _stage(out_dir: Path, name: str, progress, seconds: float) -> None:
@@ -63,9 +67,37 @@ def run_pipeline(recording: Path, meeting: Meeting, out_dir: Path, *, progress=N
             three.start = three.end = None
             three.transcript, three.summary = "", ""
             three.flags, three.needs_review = ["Ingen diskussion hittades för punkten i inspelningen."], True
+        if meeting.political is not None:
+            items = [item.model_copy(update={"political": political_record(meeting.political, item.number)})
+                     for item in items]
         protocol = Protocol(meeting=meeting, items=items, drafter="fake")
         (out_dir / "protocol.json").write_text(protocol.model_dump_json())
     return Protocol.model_validate_json((out_dir / "protocol.json").read_text())
+
+
+def political_record(card: PoliticalCard, number: int) -> ParagraphRecord:
+    """§ 1: a motion, the propositionsordning, an open vote in which one serving member's answer was not
+    heard (so the tally does not add up and is flagged), a reservation and a note; § 2: a jäv."""
+    if number == 2:
+        recusals = [Recusal(member="Johan Ek", substitute="Olof Falk", evidence=[Evidence(start=1.5, end=2.0, text="jäv")])]
+        return ParagraphRecord(paragraph=card.paragraph(2), recusals=recusals, serving=serving_members(card, recusals))
+    if number != 1:
+        return ParagraphRecord(paragraph=card.paragraph(number), serving=serving_members(card, []))
+    heard = Evidence(start=0.5, end=1.0, text="vi noterar")
+    serving = serving_members(card, [])
+    votes = [Vote(member=name, choice="nej" if name == "Anna Berg" else "ja", evidence=[heard]) for name in serving[:-1]]
+    ballot = Ballot(question="Ja för arbetsutskottets förslag, nej för Anna Bergs avslagsyrkande", votes=votes,
+                    tally=tally_of(votes), result="Kommunstyrelsen har beslutat enligt arbetsutskottets förslag",
+                    evidence=[heard])
+    record = ParagraphRecord(
+        paragraph=card.paragraph(1), serving=serving, ballots=[ballot],
+        motions=[Motion(member="Anna Berg", kind="avslag", text="avslag på förslaget", evidence=[heard])],
+        propositions=[Proposition(proposals=["arbetsutskottets förslag", "Anna Bergs avslagsyrkande"],
+                                  finding="kommunstyrelsen bifaller arbetsutskottets förslag", evidence=[heard])],
+        reservations=[Reservation(member="Anna Berg", own_motion=True, evidence=[heard])],
+        notes=[ProtocolNote(member="Johan Ek", text="Vi vill se en plan för lokalerna.", evidence=[heard])])
+    ballot.flags = ballot_flags(ballot, serving, record.paragraph)
+    return record
 
 
 def redraft_item(protocol: Protocol, transcript_text: str, number: int, options=None) -> ItemDraft:
