@@ -20,6 +20,28 @@ from .db import MeetingRow, StageTime, db_url, make_engine, utcnow
 from .storage import DataDir
 
 
+# The drafter of the service's jobs, set by `serve`/`worker --drafter …` for the job processes they start.
+DRAFT_ENV = {"backend": "PROTOKOLL_DRAFTER", "model": "PROTOKOLL_LLM_MODEL", "base_url": "PROTOKOLL_LLM_BASE_URL"}
+
+
+def draft_options():
+    """The embedded model unless the environment names another drafter, e.g. an OpenAI-compatible server
+    (vLLM, llama.cpp server) that every worker shares."""
+    from pipelines.drafting import DraftOptions
+
+    return DraftOptions(**{field: os.environ[name] for field, name in DRAFT_ENV.items() if os.environ.get(name)})
+
+
+def use_drafter(options) -> None:
+    """Hand `options` (a DraftOptions) to the job processes this process starts."""
+    for field, name in DRAFT_ENV.items():
+        value = getattr(options, field)
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = str(value)
+
+
 def die_with_parent(parent_pid: int) -> None:
     """Linux: get SIGKILL when the server dies, so a killed server never leaves an orphan job running."""
     try:
@@ -77,7 +99,7 @@ def job_main(data_dir: str, meeting_id: str, pipeline: str, parent_pid: int, dat
         module = importlib.import_module(pipeline)
         meeting = load_meeting(data.card(meeting_id))
         recording = data.recording(meeting_id)
-        options = PipelineOptions(export_docx=False)  # the service exports itself
+        options = PipelineOptions(export_docx=False, draft=draft_options())  # the service exports itself
         protocol = module.run_pipeline(recording, meeting, data.job_dir(meeting_id), progress=progress, options=options)
         stage_done(time.monotonic())
         with sessions() as db:
@@ -95,4 +117,4 @@ def redraft_main(pipeline: str, protocol_json: str, transcript_text: str, number
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
     module = importlib.import_module(pipeline)
     protocol = Protocol.model_validate_json(protocol_json)
-    return module.redraft_item(protocol, transcript_text, number).model_dump_json()
+    return module.redraft_item(protocol, transcript_text, number, options=draft_options()).model_dump_json()

@@ -13,6 +13,7 @@ import pytest
 from pipelines.meeting_card import load_meeting
 from pipelines.segment import segment_by_agenda
 from tests.conftest import SAMPLE, ffmpeg
+from tests.helpers.server import cli
 
 CARD = SAMPLE / "meeting.yaml"
 
@@ -129,3 +130,9 @@ def test_agenda_item_never_discussed(transcript, truth, meeting):
     drafted = draft_item(meeting, without_five, silent)
     assert drafted.decisions == [] and drafted.needs_review
     assert any("Ingen diskussion" in f for f in drafted.flags)
+
+
+def test_serve_and_worker_refuse_an_unknown_drafter(tmp_path):
+    for command in ("serve", "worker"):
+        result = cli(command, "--data-dir", str(tmp_path / "data"), "--drafter", "foo")
+        assert_refused(result, "--drafter", "'foo'", "rules")

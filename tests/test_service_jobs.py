@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import free_port
 from pipelines.models import Protocol
 from service.db import open_db
 from service.jobs import LocalProcessRunner
@@ -114,3 +115,25 @@ def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
     assert item.number == 2 and item.title == protocol.item(2).title
     assert [d.text for d in item.decisions] == ["att notera informationen"]
     assert "budget" in item.summary.lower()  # the model may start its sentence with it
+
+
+def test_jobs_draft_with_the_drafter_serve_was_given(tmp_path, monkeypatch):
+    """`serve/worker --drafter openai --base-url …` reach the job processes: the redraft worker talks to that
+    server (here none answers, so the item falls back to the rules and says so) instead of the embedded model."""
+    from service.commands.draft import drafter_options
+    from service.worker import use_drafter
+
+    for name in ("PROTOKOLL_DRAFTER", "PROTOKOLL_LLM_MODEL", "PROTOKOLL_LLM_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    use_drafter(drafter_options("openai", "delad-modell", f"http://127.0.0.1:{free_port()}/v1"))
+    protocol = Protocol.model_validate_json(
+        (Path(__file__).parent / "fixtures" / "protocol_nr9.json").read_text(encoding="utf-8"))
+    runner = LocalProcessRunner(tmp_path, open_db(tmp_path), pipeline="pipelines.run")
+    try:
+        item = runner.redraft(protocol, "Vi gick igenom budgeten. Mötet beslutar att notera informationen.", 2)
+    finally:
+        runner.stop()
+        for name in ("PROTOKOLL_DRAFTER", "PROTOKOLL_LLM_MODEL", "PROTOKOLL_LLM_BASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+    assert item.needs_review and any("kunde inte användas" in flag for flag in item.flags), item.flags
+    assert [d.text for d in item.decisions] == ["att notera informationen"]

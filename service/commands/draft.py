@@ -56,6 +56,11 @@ def _options(options_model, backend_flag: str, /, **values):
         raise InputError("ogiltigt val – invalid option:\n  " + "\n  ".join(lines)) from None
 
 
+def drafter_options(drafter: str | None, llm_model: str | None, base_url: str | None) -> DraftOptions:
+    """`--drafter/--llm-model/--base-url` as DraftOptions, or one clear message (exit 2)."""
+    return _options(DraftOptions, "--drafter", backend=drafter or _DRAFT.backend, model=llm_model, base_url=base_url)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("draft")
     def draft(
