@@ -84,6 +84,9 @@ class _TitleIndex:
 # Below 0.5 the item is marked for review.
 CONFIDENCE = {"numbered transition": 0.95, "title": 0.9, "transition": 0.85, "after closing": 0.85, "number": 0.75,
               "content only": 0.4}
+# Start evidence that names one item (its number, its title); a transition or the end of the previous item
+# could start any item.
+OWN_EVIDENCE = {CONFIDENCE["numbered transition"], CONFIDENCE["title"], CONFIDENCE["number"]}
 
 
 def _start_score(cue: Cue | None, title_score: float, number: int, *, after_closing: bool = False,
@@ -171,8 +174,8 @@ def _discussion_orders(items: list[AgendaItem], cues: list[Cue | None], withdraw
             continue
         anchors[k] = max(range(len(start)), key=lambda i: start[i][k][0] + following[i][k])
         # Talk that merely resembles an item does not move it ahead of its agenda predecessor: only an item
-        # with start evidence of its own (a cue, its title said) is taken out of order.
-        if max(row[k][0] for row in start) <= 0 and k - 1 in anchors:
+        # with start evidence of its own (its number, its title said) is taken out of order.
+        if not any(row[k][1] in OWN_EVIDENCE for row in start) and k - 1 in anchors:
             anchors[k] = max(anchors[k], anchors[k - 1])
     anchored = [0, *sorted(anchors, key=lambda k: (anchors[k], k)), len(items) - 1]
     for order in (_insert_unplaced(sorted(first_seen, key=first_seen.__getitem__), items),
