@@ -5,7 +5,8 @@
         --set decoding.redecode_min_words=0 --out out/asr-off               # transcribe with other options
 
 A truth sentence is "lost" when under a third of its words are heard in its own time span (±1 s);
-a decision is lost when every sentence of what was said for it is lost. With --out the transcripts are
+a decision is lost when every sentence said while it was decided is lost (and each such sentence lost
+is counted). With --out the transcripts are
 written as a copy of the suite (the other files linked), so scripts/dev_decisions.py and
 `protokoll eval --reuse-transcripts` can read them. Transcribe under the heavy lock, one meeting at a time.
 Tune on dev only.
@@ -57,16 +58,17 @@ def measure(transcript, truth: dict) -> dict:
     words = [((w.start + w.end) / 2, n) for s in transcript.segments for w in s.words for n in _normalise(w.text).split()]
     sentences = truth_sentences(truth)
     lost = [s for s in sentences if heard_share(s, words) < LOST_SHARE]
-    decisions_lost = 0
+    decisions_lost = decision_sentences_lost = 0
     for d in truth["decisions"]:
         if d.get("start") is None:
             continue  # not said (an unspoken decision): nothing to hear
         inside = [s for s in sentences if s[0] < d["end"] and s[1] > d["start"]]
         decisions_lost += bool(inside) and all(s in lost for s in inside)
+        decision_sentences_lost += sum(s in lost for s in inside)
     reference = _normalise(" ".join(u["text"] for u in truth["utterances"]))
     return {"wer": jiwer.wer(reference, _normalise(transcript.text())), "sentences": len(sentences),
             "lost": len(lost), "decisions": sum(d.get("start") is not None for d in truth["decisions"]),
-            "decisions_lost": decisions_lost, "lost_text": [s[2] for s in lost]}
+            "decisions_lost": decisions_lost, "decision_sentences_lost": decision_sentences_lost, "lost_text": [s[2] for s in lost]}
 
 
 def options(settings: list[str]):
@@ -109,9 +111,10 @@ def main(argv: list[str] | None = None) -> int:
         if not splits.exists():
             splits.symlink_to((args.suite / "splits.yaml").resolve())
     chosen = options(args.set) if args.transcribe else None
-    totals = {"sentences": 0, "lost": 0, "decisions": 0, "decisions_lost": 0}
+    totals = {"sentences": 0, "lost": 0, "decisions": 0, "decisions_lost": 0, "decision_sentences_lost": 0}
     wers = []
-    for case in discover_cases(args.suite, args.split):
+    cases = discover_cases(args.suite, None if args.only else args.split)  # --only: a partial copy will do
+    for case in cases:
         if args.only and case.name not in args.only:
             continue
         truth = json.loads(case.truth.read_text(encoding="utf-8"))
@@ -130,13 +133,15 @@ def main(argv: list[str] | None = None) -> int:
         for k in totals:
             totals[k] += r[k]
         print(f"{case.name:20} WER {r['wer']:.3f}  lost sentences {r['lost']:3}/{r['sentences']:<4} "
-              f"lost decisions {r['decisions_lost']}/{r['decisions']}", flush=True)
+              f"lost decisions {r['decisions_lost']}/{r['decisions']} (their sentences lost: {r['decision_sentences_lost']})",
+              flush=True)
         if args.show:
             for text in r["lost_text"]:
                 print(f"    – {text}")
     if wers:
         print(f"{'mean':20} WER {sum(wers) / len(wers):.3f}  lost sentences {totals['lost']:3}/{totals['sentences']:<4} "
-              f"({totals['lost'] / totals['sentences']:.1%})  lost decisions {totals['decisions_lost']}/{totals['decisions']}")
+              f"({totals['lost'] / totals['sentences']:.1%})  lost decisions {totals['decisions_lost']}/{totals['decisions']} "
+              f"(their sentences lost: {totals['decision_sentences_lost']})")
     return 0
 
 
