@@ -143,7 +143,7 @@ def test_speech_without_words_is_decoded_again_and_fillers_rejected():
     pcm = np.arange(30 * rate, dtype=np.float32)  # each sample its index: a clip tells where it starts
     heard = [_seg(" Punkt två.", 1.0, 2.0, [Word(start=1.0, end=1.5, text=" Punkt"), Word(start=1.5, end=2.0, text=" två.")])]
     speech = [(0.5, 2.0), (10.0, 13.0), (20.0, 22.0), (25.0, 27.0)]
-    decoding = DecodingOptions(redecode_min_seconds=1.0)
+    decoding = DecodingOptions(redecode_min_seconds=1.0, redecode_margin_seconds=0.3)
     answers = {  # clip start (stretch - margin) -> what the decoder hears, times in the clip
         970: [_seg(" Då är det beslutat.", 0.3, 2.0, [Word(start=0.1, end=0.25, text=" två."),  # the margin
                                                        Word(start=0.3, end=0.6, text=" Då"), Word(start=0.6, end=0.9, text=" är"),
