@@ -17,6 +17,12 @@ from .options import DecodingOptions
 Span = tuple[float, float]
 
 
+def shift(segment: TranscriptSegment, offset: float) -> TranscriptSegment:
+    """The segment and its words moved `offset` seconds later."""
+    words = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset}) for w in segment.words]
+    return segment.model_copy(update={"start": segment.start + offset, "end": segment.end + offset, "words": words})
+
+
 def unheard(speech: list[Span], heard: list[Span], min_seconds: float) -> list[Span]:
     """Stretches of `speech` at least `min_seconds` long that no `heard` span overlaps (times in seconds)."""
     heard = sorted(heard)
@@ -70,8 +76,6 @@ def recovered(decode, pcm, rate: int, speech: list[Span], segments: list[Transcr
         clip_start = max(0.0, start - margin)
         clip = pcm[round(clip_start * rate): round((end + margin) * rate)]
         for seg in decode(clip):
-            shifted = [w.model_copy(update={"start": w.start + clip_start, "end": w.end + clip_start}) for w in seg.words]
-            seg = seg.model_copy(update={"start": seg.start + clip_start, "end": seg.end + clip_start, "words": shifted})
-            kept = inside(seg, start, end)
+            kept = inside(shift(seg, clip_start), start, end)
             if kept is not None and plausible(kept, end - start, decoding):
                 yield kept

@@ -25,7 +25,7 @@ from ..models import Meeting, Transcript, TranscriptSegment, Word
 from .backend import Backend, load_backend, model_dir
 from .guards import HallucinationGuard
 from .options import TranscribeOptions
-from .redecode import recovered
+from .redecode import recovered, shift
 from .speech import speech
 
 PROMPT_TOKENS = 200  # Whisper keeps at most 223 prompt tokens; leave room for the tokenizer's quirks
@@ -114,11 +114,6 @@ class _Progress:
             self.report(fraction)
 
 
-def _shift(seg: TranscriptSegment, offset: float) -> TranscriptSegment:
-    words = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset}) for w in seg.words]
-    return seg.model_copy(update={"start": seg.start + offset, "end": seg.end + offset, "words": words})
-
-
 def _transcribe_window(backend: Backend, offset: float, pcm: np.ndarray, prompt: str | None,
                        options: TranscribeOptions, progress: _Progress) -> list[TranscriptSegment]:
     """One window's segments, sentence-sized, times from the start of the recording."""
@@ -141,7 +136,7 @@ def _transcribe_window(backend: Backend, offset: float, pcm: np.ndarray, prompt:
                                 heard, options.decoding))
         heard.sort(key=lambda s: s.start)
     progress(offset, length)
-    return [piece for seg in heard for piece in split_sentences(_shift(seg, offset))]
+    return [piece for seg in heard for piece in split_sentences(shift(seg, offset))]
 
 
 def iter_transcript(
