@@ -123,6 +123,45 @@ def test_vocabulary_primes_every_chunk_in_both_backends(monkeypatch):
         assert f["condition_on_previous_text"] is o["condition_on_previous_text"] is False
 
 
+def test_unheard_speech_is_the_stretches_no_word_covers():
+    from pipelines.asr.redecode import unheard
+
+    speech = [(0.0, 10.0), (12.0, 13.5), (20.0, 21.0)]
+    heard = [(0.5, 3.0), (3.1, 4.0), (6.5, 9.8)]
+    # 4.0-6.5 inside the first stretch, and the whole second one; 9.8-10 and 20-21 are too short
+    assert unheard(speech, heard, 1.2) == [(4.0, 6.5), (12.0, 13.5)]
+    assert unheard(speech, [], 1.2) == [(0.0, 10.0), (12.0, 13.5)]
+
+
+def test_speech_without_words_is_decoded_again_and_fillers_rejected():
+    """A stretch of speech Whisper left without words is decoded alone; a real sentence is kept (cut to
+    the stretch), a silence phrase, a loop or an improbable text is not."""
+    from pipelines.asr import DecodingOptions
+    from pipelines.asr.redecode import recovered
+
+    rate = 100
+    pcm = np.arange(30 * rate, dtype=np.float32)  # each sample its index: a clip tells where it starts
+    heard = [_seg(" Punkt två.", 1.0, 2.0, [Word(start=1.0, end=1.5, text=" Punkt"), Word(start=1.5, end=2.0, text=" två.")])]
+    speech = [(0.5, 2.0), (10.0, 13.0), (20.0, 22.0), (25.0, 27.0)]
+    decoding = DecodingOptions(redecode_min_seconds=1.0, redecode_margin_seconds=0.3)
+    answers = {  # clip start (stretch - margin) -> what the decoder hears, times in the clip
+        970: [_seg(" Då är det beslutat.", 0.3, 2.0, [Word(start=0.1, end=0.25, text=" två."),  # the margin
+                                                       Word(start=0.3, end=0.6, text=" Då"), Word(start=0.6, end=0.9, text=" är"),
+                                                       Word(start=0.9, end=1.2, text=" det"), Word(start=1.2, end=2.0, text=" beslutat.")])],
+        1970: [_seg(" Textning.nu", 0.3, 2.0)],
+        2470: [_seg(" ja ja ja ja ja ja ja ja", 0.3, 2.0), _seg(" Mumlet", 0.3, 2.0).model_copy(update={"avg_logprob": -1.6})],
+    }
+    clips = []
+
+    def decode(clip):
+        clips.append(int(clip[0]))
+        return iter(answers[int(clip[0])])
+
+    got = list(recovered(decode, pcm, rate, speech, heard, decoding))
+    assert sorted(clips) == [970, 1970, 2470]  # the three unheard stretches, nothing where words were heard
+    assert [(s.text, s.start, s.end) for s in got] == [(" Då är det beslutat.", 10.0, 11.7)]
+
+
 # --- bad inputs through transcribe() (fail before any model is loaded) ---------------------------------
 
 def test_bad_recordings_give_audio_error(tmp_path, make_audio):

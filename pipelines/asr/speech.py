@@ -16,6 +16,7 @@ class SpeechMap:
         from faster_whisper.vad import SpeechTimestampsMap
 
         self.map = SpeechTimestampsMap(chunks, SAMPLE_RATE, time_precision=3)
+        self.spans = [(c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE) for c in chunks]  # seconds in the window
 
     def segment(self, seg: TranscriptSegment) -> TranscriptSegment:
         m = self.map

@@ -25,6 +25,7 @@ from ..models import Meeting, Transcript, TranscriptSegment, Word
 from .backend import Backend, load_backend, model_dir
 from .guards import HallucinationGuard
 from .options import TranscribeOptions
+from .redecode import recovered, shift
 from .speech import speech
 
 PROMPT_TOKENS = 200  # Whisper keeps at most 223 prompt tokens; leave room for the tokenizer's quirks
@@ -113,25 +114,29 @@ class _Progress:
             self.report(fraction)
 
 
-def _transcribe_window(backend: Backend, offset: float, pcm: np.ndarray, prompt: str | None, vad: bool,
-                       progress: _Progress) -> list[TranscriptSegment]:
+def _transcribe_window(backend: Backend, offset: float, pcm: np.ndarray, prompt: str | None,
+                       options: TranscribeOptions, progress: _Progress) -> list[TranscriptSegment]:
     """One window's segments, sentence-sized, times from the start of the recording."""
     length = len(pcm) / SAMPLE_RATE
-    spoken, speech_map = speech(pcm) if vad else (pcm, None)
-    del pcm  # the window itself is no longer needed, only its speech
-    out: list[TranscriptSegment] = []
-    if vad and speech_map is None:
+    spoken, speech_map = speech(pcm) if options.vad else (pcm, None)
+    redecode = options.vad and options.decoding.redecode_min_seconds > 0
+    if not redecode:
+        del pcm  # the window itself is no longer needed, only its speech
+    heard: list[TranscriptSegment] = []
+    if options.vad and speech_map is None:
         progress(offset, length)
-        return out
+        return heard
     for seg in backend.transcribe(spoken, prompt):
         if speech_map:
             seg = speech_map.segment(seg)
-        shifted = [w.model_copy(update={"start": w.start + offset, "end": w.end + offset}) for w in seg.words]
-        seg = seg.model_copy(update={"start": seg.start + offset, "end": seg.end + offset, "words": shifted})
-        out.extend(split_sentences(seg))
-        progress(offset, min(length, seg.end - offset))
+        heard.append(seg)
+        progress(offset, min(length, seg.end))
+    if redecode:
+        heard += list(recovered(lambda clip: backend.transcribe(clip, None), pcm, SAMPLE_RATE, speech_map.spans,
+                                heard, options.decoding))
+        heard.sort(key=lambda s: s.start)
     progress(offset, length)
-    return out
+    return [piece for seg in heard for piece in split_sentences(shift(seg, offset))]
 
 
 def iter_transcript(
@@ -177,7 +182,7 @@ def iter_transcript(
         in_flight: deque = deque()
         try:
             for offset, pcm in windows:
-                in_flight.append(pool.submit(_transcribe_window, backend, offset, pcm, prompt, options.vad, tracker))
+                in_flight.append(pool.submit(_transcribe_window, backend, offset, pcm, prompt, options, tracker))
                 del pcm
                 if len(in_flight) >= workers:
                     yield from finished(in_flight.popleft())
