@@ -61,6 +61,20 @@ def drafter_options(drafter: str | None, llm_model: str | None, base_url: str | 
     return _options(DraftOptions, "--drafter", backend=drafter or _DRAFT.backend, model=llm_model, base_url=base_url)
 
 
+# The same choice for the service's jobs (`serve`, `worker`): a drafter every worker can share.
+JOB_DRAFTER = typer.Option(None, "--drafter", help="Språkmodell för jobbens utkast: llama-cpp (inbyggd, standard) | openai | transformers | rules.")
+JOB_LLM_MODEL = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen.")
+JOB_BASE_URL = typer.Option(None, "--base-url", help="OpenAI-kompatibel server som arbetarna delar (vLLM, llama.cpp server); nyckel i OPENAI_API_KEY.")
+
+
+def use_job_drafter(drafter: str | None, llm_model: str | None, base_url: str | None) -> None:
+    """Hand the chosen drafter to the job processes this command starts (none chosen: the embedded model)."""
+    if drafter or llm_model or base_url:
+        from service.worker import use_drafter
+
+        use_drafter(drafter_options(drafter, llm_model, base_url))
+
+
 def register(app: typer.Typer) -> None:
     @app.command("draft")
     def draft(

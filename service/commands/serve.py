@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from service.commands.draft import JOB_BASE_URL, JOB_DRAFTER, JOB_LLM_MODEL, use_job_drafter
+
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
@@ -29,18 +31,12 @@ def register(app: typer.Typer) -> None:
         job_minutes: float = typer.Option(None, "--job-minutes", help="Tidsgräns per jobb: så här många minuter … (20)"),
         job_minutes_per_minute: float = typer.Option(None, "--job-minutes-per-audio-minute",
                                                      help="… plus så här många per minut inspelning (1,5)."),
-        drafter: str = typer.Option(None, "--drafter", help="Språkmodell för jobbens utkast: llama-cpp (inbyggd, standard) | openai | transformers | rules."),
-        llm_model: str = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
-        base_url: str = typer.Option(None, "--base-url", help="OpenAI-kompatibel server som arbetarna delar (vLLM, llama.cpp server); nyckel i OPENAI_API_KEY."),
+        drafter: str = JOB_DRAFTER, llm_model: str = JOB_LLM_MODEL, base_url: str = JOB_BASE_URL,
         pipeline: str = typer.Option("pipelines.run", "--pipeline", hidden=True,
                                      help="Modul med run_pipeline och redraft_item (tester och mätningar)."),
     ) -> None:
         """Starta granskningstjänsten (webb, API och bakgrundsjobb)."""
-        if drafter or llm_model or base_url:
-            from service.commands.draft import drafter_options
-            from service.worker import use_drafter
-
-            use_drafter(drafter_options(drafter, llm_model, base_url))
+        use_job_drafter(drafter, llm_model, base_url)
         import uvicorn
 
         from service.app import Settings, create_app

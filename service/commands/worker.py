@@ -8,6 +8,8 @@ from pathlib import Path
 
 import typer
 
+from service.commands.draft import JOB_BASE_URL, JOB_DRAFTER, JOB_LLM_MODEL, use_job_drafter
+
 from pipelines.errors import InputError
 
 
@@ -25,18 +27,12 @@ def register(app: typer.Typer) -> None:
                                                      help="… plus så här många per minut inspelning (1,5)."),
         lease_seconds: float = typer.Option(60.0, "--lease-seconds", min=5,
                                             help="Ett jobb vars arbetare varit tyst så här länge tas över av en annan."),
-        drafter: str = typer.Option(None, "--drafter", help="Språkmodell för jobbens utkast: llama-cpp (inbyggd, standard) | openai | transformers | rules."),
-        llm_model: str = typer.Option(None, "--llm-model", help="GGUF-fil, HF-katalog eller modellnamn hos endpointen."),
-        base_url: str = typer.Option(None, "--base-url", help="OpenAI-kompatibel server som arbetarna delar (vLLM, llama.cpp server); nyckel i OPENAI_API_KEY."),
+        drafter: str = JOB_DRAFTER, llm_model: str = JOB_LLM_MODEL, base_url: str = JOB_BASE_URL,
         pipeline: str = typer.Option("pipelines.run", "--pipeline", hidden=True,
                                      help="Modul med run_pipeline och redraft_item (tester och mätningar)."),
     ) -> None:
         """Kör jobb ur kön (Celery på Redis) tills den stoppas; SIGTERM lämnar tillbaka pågående jobb."""
-        if drafter or llm_model or base_url:
-            from service.commands.draft import drafter_options
-            from service.worker import use_drafter
-
-            use_drafter(drafter_options(drafter, llm_model, base_url))
+        use_job_drafter(drafter, llm_model, base_url)
         from service.app import Settings
         from service.db import open_db
         from service.jobs import JobTimeLimit
