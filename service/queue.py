@@ -155,8 +155,9 @@ class Worker:
                 return "failed (time limit)"
             if self.stopping.is_set():
                 _stop(proc, gently=True)
-                self._hand_back(meeting_id, claim)
-                return "handed back (worker stopping)"
+                if self._hand_back(meeting_id, claim):
+                    return "handed back (worker stopping)"
+                return self._exited(meeting_id, claim, proc.exitcode)
 
     def _beat(self, meeting_id: str, claim: str, pid: int | None = None) -> bool:
         """Still ours? Records the heartbeat; False when the meeting is gone or another worker has it."""
@@ -183,13 +184,17 @@ class Worker:
             self.app.send_task(TASK, args=[meeting_id], queue=QUEUE)
         return f"{status} (pipeline exit code {exitcode})"
 
-    def _hand_back(self, meeting_id: str, claim: str) -> None:
+    def _hand_back(self, meeting_id: str, claim: str) -> bool:
         with self.sessions() as db:
-            # Not the job's fault: the attempt does not count.
-            db.execute(update(MeetingRow).where(MeetingRow.id == meeting_id, MeetingRow.worker == claim).values(
-                status=QUEUED, attempts=MeetingRow.attempts - 1, worker=None, worker_pid=None, heartbeat=None))
+            # Not the job's fault: the attempt does not count. Only a job still running goes back: one that
+            # finished while the worker was stopping keeps its outcome (it was handed back as queued, ready).
+            handed = db.execute(update(MeetingRow).where(
+                MeetingRow.id == meeting_id, MeetingRow.worker == claim, MeetingRow.status.in_(RUNNING_STATES)).values(
+                status=QUEUED, attempts=MeetingRow.attempts - 1, worker=None, worker_pid=None, heartbeat=None)).rowcount
             db.commit()
-        self.app.send_task(TASK, args=[meeting_id], queue=QUEUE)
+        if handed:
+            self.app.send_task(TASK, args=[meeting_id], queue=QUEUE)
+        return bool(handed)
 
     # --- the sweep: every few seconds in each worker process ---------------------------------
     def sweep(self) -> None:

@@ -178,3 +178,36 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_a_job_that_finished_while_its_worker_stopped_keeps_its_outcome(tmp_path, database):
+    """A worker told to stop hands back its running job; a job whose pipeline has just recorded its draft is
+    not running any more and stays ready (it was queued again and run twice)."""
+    from service.db import MeetingRow, Org, open_db
+    from service.queue import Worker
+    from service.storage import DataDir
+
+    class Broker:  # records the messages a worker sends
+        def __init__(self):
+            self.sent = []
+
+        def send_task(self, name, args, queue):
+            self.sent.append(args)
+
+    from tests.helpers.databases import url_for
+
+    sessions = open_db(tmp_path, url_for(tmp_path))
+    with sessions() as db:
+        db.add(Org(id=1, name="Båstad"))
+        db.commit()
+        for meeting_id, status in (("klar", "ready"), ("igang", "drafting")):
+            db.add(MeetingRow(id=meeting_id, org_id=1, created_by="a@b.se", title="Möte", meeting_date="2026-01-01",
+                              recording_name="r.flac", status=status, attempts=1, worker="vm:1/ab"))
+        db.commit()
+    broker = Broker()
+    worker = Worker(app=broker, sessions=sessions, data=DataDir(tmp_path), database_url=None, pipeline="x")
+    assert worker._hand_back("klar", "vm:1/ab") is False
+    assert worker._hand_back("igang", "vm:1/ab") is True
+    assert query(tmp_path, "select id, status, attempts from meetings order by id") == [("igang", "queued", 0),
+                                                                                       ("klar", "ready", 1)]
+    assert broker.sent == [["igang"]]
