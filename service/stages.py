@@ -44,10 +44,10 @@ def check_editable(db: Session, row: MeetingRow, actor: str, target: str = "") -
         raise Locked(f"Protokollet är {STAGE_LABELS[row.stage].lower()} och kan inte ändras. "
                      + ("Återta det till utkast först – withdraw it to draft first" if row.stage == KLAR else
                         "Gör en rättelse i stället – the protocol is justerat; make a correction instead"))
-    if target == "protocol" and db.scalar(select(ItemJusteringRow.id).where(ItemJusteringRow.meeting_id == row.id)):
+    locked = set(db.scalars(select(ItemJusteringRow.item).where(ItemJusteringRow.meeting_id == row.id)))
+    if target == "protocol" and locked:
         raise Locked("En punkt är omedelbart justerad; en ändring i hela protokollet skulle ändra den – "
                      "an item is justerat on its own, so a change across the protocol is refused")
-    locked = set(db.scalars(select(ItemJusteringRow.item).where(ItemJusteringRow.meeting_id == row.id)))
     for number in items_of_target(row, target):
         if number in locked:
             raise Locked(f"Punkt {number} är omedelbart justerad (eller skickad för det) och kan inte ändras – "

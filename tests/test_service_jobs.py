@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.common import free_port
-from pipelines.models import Protocol
+from pipelines.models import ItemDraft, Protocol
 from service.db import open_db
 from service.jobs import LocalProcessRunner
 from tests.helpers.databases import query
@@ -102,16 +102,21 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@pytest.mark.slow
-def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
-    """The runner's redraft goes through pipelines.run.redraft_item (the embedded model) out of process."""
+def _redraft_item_2(tmp_path: Path) -> tuple[Protocol, ItemDraft]:
+    """Item 2 of the fixture protocol redrafted by the runner's worker process with the real pipeline."""
     protocol = Protocol.model_validate_json(
         (Path(__file__).parent / "fixtures" / "protocol_nr9.json").read_text(encoding="utf-8"))
     runner = LocalProcessRunner(tmp_path, open_db(tmp_path), pipeline="pipelines.run")
     try:
-        item = runner.redraft(protocol, "Vi gick igenom budgeten. Mötet beslutar att notera informationen.", 2)
+        return protocol, runner.redraft(protocol, "Vi gick igenom budgeten. Mötet beslutar att notera informationen.", 2)
     finally:
         runner.stop()
+
+
+@pytest.mark.slow
+def test_redraft_runs_the_real_drafter_in_a_worker_process(tmp_path):
+    """The runner's redraft goes through pipelines.run.redraft_item (the embedded model) out of process."""
+    protocol, item = _redraft_item_2(tmp_path)
     assert item.number == 2 and item.title == protocol.item(2).title
     assert [d.text for d in item.decisions] == ["att notera informationen"]
     assert "budget" in item.summary.lower()  # the model may start its sentence with it
@@ -126,13 +131,9 @@ def test_jobs_draft_with_the_drafter_serve_was_given(tmp_path, monkeypatch):
     for name in ("PROTOKOLL_DRAFTER", "PROTOKOLL_LLM_MODEL", "PROTOKOLL_LLM_BASE_URL"):
         monkeypatch.delenv(name, raising=False)
     use_drafter(drafter_options("openai", "delad-modell", f"http://127.0.0.1:{free_port()}/v1"))
-    protocol = Protocol.model_validate_json(
-        (Path(__file__).parent / "fixtures" / "protocol_nr9.json").read_text(encoding="utf-8"))
-    runner = LocalProcessRunner(tmp_path, open_db(tmp_path), pipeline="pipelines.run")
     try:
-        item = runner.redraft(protocol, "Vi gick igenom budgeten. Mötet beslutar att notera informationen.", 2)
+        _, item = _redraft_item_2(tmp_path)
     finally:
-        runner.stop()
         for name in ("PROTOKOLL_DRAFTER", "PROTOKOLL_LLM_MODEL", "PROTOKOLL_LLM_BASE_URL"):
             monkeypatch.delenv(name, raising=False)
     assert item.needs_review and any("kunde inte användas" in flag for flag in item.flags), item.flags

@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from ..audit import client_ip, record
 from ..db import MeetingRow
-from ..deps import CurrentUser, MeetingDep, SessionDep, WritableMeeting, Writer
+from ..deps import CurrentUser, MeetingDep, Secretary, SessionDep, WritableMeeting, Writer
 from ..errors import NotFound
 from ..meetings import delete_meeting as remove_meeting
-from ..stages import require_secretary
 from ..schemas import Created, MeetingStatus
 from ..storage import audio_media_type
 from ..uploads import receive_upload
@@ -34,9 +33,8 @@ def list_meetings(db: SessionDep, user: CurrentUser):
 @router.post("/meetings", status_code=201, response_model=Created, openapi_extra=_UPLOAD_DOC,
              responses={413: {"description": "För stor fil"}, 415: {"description": "Inte ljud"},
                         422: {"description": "Ogiltigt mötes­kort"}})
-async def upload_meeting(request: Request, user: Writer):
+async def upload_meeting(request: Request, user: Secretary):  # a chair or justerare reviews, never uploads
     """Stream the recording to disk, check it is audio by content, queue the job."""
-    require_secretary(user.role)  # a chair or justerare reviews, never uploads
     meeting_id = await receive_upload(request, user)
     with request.app.state.sessions() as db:
         record(db, "upload", user.email, org_id=user.org_id, target=meeting_id, ip=client_ip(request))
