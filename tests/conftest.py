@@ -95,8 +95,12 @@ def database(request):
 
 @pytest.fixture(autouse=True)
 def _database_of_the_test(request):
-    """Each test's helpers reach its database: the `database` it runs on, else SQLite."""
+    """Each test's helpers reach its database: the `database` it runs on, else SQLite. Afterwards SQLite
+    again, so a module fixture set up before the next module's first test (a server of its own, helpers that
+    open its SQLite file) does not inherit PostgreSQL from the test before it."""
     databases.use(request.getfixturevalue("database") if "database" in request.fixturenames else databases.SQLITE)
+    yield
+    databases.use(databases.SQLITE)
 
 
 @pytest.fixture(scope="session")
