@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -71,3 +72,9 @@ def release_models() -> None:
     while _loaded:
         _loaded.pop().release()
     gc.collect()
+    # glibc keeps freed heap for reuse; hand it back so the language model that comes next does not sit on
+    # top of it (sample: 388 -> 249 MB RSS after Whisper is released).
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc

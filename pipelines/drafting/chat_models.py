@@ -40,7 +40,9 @@ def _load_llama(path: str, n_ctx: int, threads: int):
         from llama_cpp import Llama
     except ImportError:
         raise ModelError("llama-cpp-python är inte installerat – kör scripts/install.sh") from None
-    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_batch=256, verbose=False)
+    # use_mmap=False: llama.cpp repacks the weights for the CPU into a buffer of its own, so with mmap the file's
+    # pages stay resident beside that copy (Qwen 1.5B: 2.02 GB RSS loaded against 1.42 GB, same speed).
+    return Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, n_batch=256, verbose=False, use_mmap=False)
 
 
 class LlamaCppChat(BaseChatModel):
