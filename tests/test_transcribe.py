@@ -118,9 +118,15 @@ def test_vocabulary_primes_every_chunk_in_both_backends(monkeypatch):
         assert o["initial_prompt"] == prompt and o["carry_initial_prompt"] is every_chunk
         assert f["compression_ratio_threshold"] == o["compression_ratio_threshold"] == 2.4
         assert f["log_prob_threshold"] == o["logprob_threshold"] == -1.0
-        assert f["no_speech_threshold"] == o["no_speech_threshold"] == 0.6
+        # VAD already kept only speech: Whisper's own skip of "silent" chunks is off in both
+        assert f["no_speech_threshold"] is o["no_speech_threshold"] is None
         assert tuple(f["temperature"]) == tuple(o["temperature"]) == options.decoding.temperatures
         assert f["condition_on_previous_text"] is o["condition_on_previous_text"] is False
+    skipping = TranscribeOptions(decoding=DecodingOptions(skip_silent_chunks=True))
+    faster.options, openai.options = skipping, skipping
+    list(faster.transcribe(pcm, prompt))
+    list(openai.transcribe(pcm, prompt))
+    assert calls["faster"]["no_speech_threshold"] == calls["openai"]["no_speech_threshold"] == 0.6
 
 
 def test_unheard_speech_is_the_stretches_no_word_covers():

@@ -65,7 +65,7 @@ def decode_kwargs(o: TranscribeOptions) -> dict:
         temperature=list(d.temperatures),
         compression_ratio_threshold=d.compression_ratio_threshold,
         log_prob_threshold=d.log_prob_threshold,
-        no_speech_threshold=d.no_speech_threshold,
+        no_speech_threshold=d.no_speech_threshold if d.skip_silent_chunks else None,
         condition_on_previous_text=d.condition_on_previous_text,
         word_timestamps=o.word_timestamps,
         hallucination_silence_threshold=d.hallucination_silence_threshold if o.word_timestamps else None,

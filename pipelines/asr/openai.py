@@ -72,7 +72,7 @@ class OpenAIWhisper:
             temperature=d.temperatures,
             compression_ratio_threshold=d.compression_ratio_threshold,
             logprob_threshold=d.log_prob_threshold,
-            no_speech_threshold=d.no_speech_threshold,
+            no_speech_threshold=d.no_speech_threshold if d.skip_silent_chunks else None,
             condition_on_previous_text=d.condition_on_previous_text,
             initial_prompt=prompt,
             carry_initial_prompt=d.vocabulary_every_chunk,  # the prompt primes every 30-s chunk, as hotwords do

@@ -59,7 +59,7 @@ class WhisperCpp:
                 temperature_inc=temperatures[1] - temperatures[0] if len(temperatures) > 1 else 0.0,
                 entropy_thold=d.compression_ratio_threshold,
                 logprob_thold=d.log_prob_threshold,
-                no_speech_thold=d.no_speech_threshold,
+                no_speech_thold=d.no_speech_threshold if d.skip_silent_chunks else 1.0,  # 1.0: never skips
                 greedy={"best_of": d.best_of},
                 beam_search={"beam_size": options.beam_size if beam else -1, "patience": -1.0},
             )
