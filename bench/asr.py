@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import tempfile
 import time
 from pathlib import Path
 
+from eval.hearing import spoken_words
 from pipelines.files import write_json
 
 from .common import isolated, machine, table
@@ -36,10 +36,6 @@ CONFIGS: list[tuple[str, dict]] = [  # (name, TranscribeOptions fields)
     ("openai-whisper-greedy", dict(backend="openai-whisper", beam_size=1)),
     ("openai-whisper-beam5", dict(backend="openai-whisper", beam_size=5)),
 ]
-
-
-def _normalise(text: str) -> str:
-    return " ".join(re.findall(r"[0-9]+|[^\W\d_]+", text.lower()))
 
 
 def reference_text(path: Path) -> str:
@@ -68,7 +64,7 @@ def measure(audio: Path, reference: str | None, threads: int, only: list[str] | 
     """One row per configuration on one recording at one thread count."""
     import jiwer
 
-    ref = _normalise(reference) if reference else None
+    ref = spoken_words(reference) if reference else None
     rows: dict[str, dict] = {}
     names = {name for name, _ in CONFIGS}
     for name, options in CONFIGS:
@@ -85,7 +81,7 @@ def measure(audio: Path, reference: str | None, threads: int, only: list[str] | 
             "seconds": r["seconds"],
             "audio_seconds": r["audio_seconds"],
             "peak_rss_mb": r["peak_rss_mb"],
-            "wer": round(jiwer.wer(ref, _normalise(r["text"])), 3) if ref else None,
+            "wer": round(jiwer.wer(ref, spoken_words(r["text"])), 3) if ref else None,
             "load": [r["load_before"], r["load_after"]],
         }
     # On several cores our default is the workers row (TranscribeOptions: one-thread workers).

@@ -4,9 +4,7 @@
     python scripts/asr_lost.py samples/corpus --split dev --transcribe \\
         --set decoding.redecode_min_words=0 --out out/asr-off               # transcribe with other options
 
-A truth sentence is "lost" when under a third of its words are heard in its own time span (±1 s);
-a decision is lost when every sentence said while it was decided is lost (and each such sentence lost
-is counted). With --out the transcripts are
+What counts as lost is eval/hearing.py. With --out the transcripts are
 written as a copy of the suite (the other files linked), so scripts/dev_decisions.py and
 `protokoll eval --reuse-transcripts` can read them. Transcribe under the heavy lock, one meeting at a time.
 Tune on dev only.
@@ -23,52 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.asr import _normalise  # noqa: E402
+from eval.hearing import measure  # noqa: E402
 from eval.suite import discover_cases, load_transcript  # noqa: E402
-from pipelines.text import split_sentences  # noqa: E402
-
-LOST_SHARE = 1 / 3  # under this share of a sentence's words heard: lost
-SLACK = 1.0  # seconds either side of a sentence's span
-
-
-def truth_sentences(truth: dict) -> list[tuple[float, float, str]]:
-    """Each utterance's sentences, timed in proportion to their length (the truth times utterances)."""
-    out = []
-    for u in truth["utterances"]:
-        parts = split_sentences(u["text"]) or [u["text"]]
-        total = sum(len(p) for p in parts) or 1
-        t = u["start"]
-        for p in parts:
-            d = (u["end"] - u["start"]) * len(p) / total
-            out.append((t, t + d, p))
-            t += d
-    return out
-
-
-def heard_share(sentence: tuple[float, float, str], words: list[tuple[float, str]]) -> float:
-    start, end, text = sentence
-    said = _normalise(text).split()
-    heard = {w for t, w in words if start - SLACK <= t <= end + SLACK}
-    return sum(w in heard for w in said) / len(said) if said else 1.0
-
-
-def measure(transcript, truth: dict) -> dict:
-    import jiwer
-
-    words = [((w.start + w.end) / 2, n) for s in transcript.segments for w in s.words for n in _normalise(w.text).split()]
-    sentences = truth_sentences(truth)
-    lost = [s for s in sentences if heard_share(s, words) < LOST_SHARE]
-    decisions_lost = decision_sentences_lost = 0
-    for d in truth["decisions"]:
-        if d.get("start") is None:
-            continue  # not said (an unspoken decision): nothing to hear
-        inside = [s for s in sentences if s[0] < d["end"] and s[1] > d["start"]]
-        decisions_lost += bool(inside) and all(s in lost for s in inside)
-        decision_sentences_lost += sum(s in lost for s in inside)
-    reference = _normalise(" ".join(u["text"] for u in truth["utterances"]))
-    return {"wer": jiwer.wer(reference, _normalise(transcript.text())), "sentences": len(sentences),
-            "lost": len(lost), "decisions": sum(d.get("start") is not None for d in truth["decisions"]),
-            "decisions_lost": decisions_lost, "decision_sentences_lost": decision_sentences_lost, "lost_text": [s[2] for s in lost]}
 
 
 def options(settings: list[str]):
