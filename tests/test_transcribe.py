@@ -31,6 +31,46 @@ def _seg(text: str, start: float = 0.0, end: float = 1.0, words: list[Word] | No
 
 # --- post-filter and prompt (no model) ---------------------------------------------------------------
 
+def test_the_prompt_read_back_is_told_from_talk_that_names_what_is_in_it():
+    from pipelines.asr.guards import echoes_prompt
+
+    prompt = "Jessica Mård, Anders Petersson, Tillsyn av serveringstillstånd, Svar på medborgarförslag om utegym i Folkparken."
+    echo = ("Jessica Mård, Otto Kallep, och Anders Petersson, justerare, Tillsyn av serveringstillstånd, Svar på "
+            "medborgarförslag om utegym i Folkparken, Svar på medborgarförslag om utegym i Folkparken.")
+    assert echoes_prompt(echo, prompt)
+    # the chair naming a title, the people named twice, or no prompt at all: talk, not an echo
+    assert not echoes_prompt("Vi går tillbaka till punkt tre, svar på medborgarförslag om utegym i Folkparken.", prompt)
+    assert not echoes_prompt("Jessica Mård för protokollet, och Jessica Mård justerar.", prompt)
+    assert not echoes_prompt(echo, None)
+
+
+def test_a_window_whose_prompt_was_read_back_is_heard_again_without_it():
+    from pipelines.asr.transcribe import _Progress, _transcribe_window
+
+    prompt = "Tillsyn av serveringstillstånd, Svar på medborgarförslag om utegym i Folkparken."
+
+    class Whisper:  # reads its prompt back when it has one, as Whisper base did on a noisy ronneby-ks
+        prompts: list = []
+
+        def transcribe(self, pcm, window_prompt):
+            self.prompts.append(window_prompt)
+            text = (" Svar på medborgarförslag om utegym i Folkparken, Svar på medborgarförslag om utegym i Folkparken."
+                    if window_prompt else " Vi kommer till punkt två, godkännande av dagordningen.")
+            yield _seg(text, 0.0, 4.0, [Word(start=0.0, end=4.0, text=text)])
+
+    backend = Whisper()
+    heard = _transcribe_window(backend, 10.0, np.zeros(16000 * 5, np.float32), prompt,
+                               TranscribeOptions(vad=False), _Progress(5.0, lambda _: None))
+    assert backend.prompts == [prompt, None]
+    assert [s.text for s in heard] == [" Vi kommer till punkt två, godkännande av dagordningen."]
+    assert heard[0].start == 10.0  # times from the start of the recording
+
+    backend.prompts.clear()
+    _transcribe_window(backend, 0.0, np.zeros(16000, np.float32), None, TranscribeOptions(vad=False),
+                       _Progress(1.0, lambda _: None))
+    assert backend.prompts == [None]  # no prompt, nothing read back: one pass
+
+
 def test_guard_drops_runs_of_three_keeps_pairs():
     guard = HallucinationGuard()
     texts = ["Tack så mycket.", "Tack så mycket.", "Tack så mycket!", "tack så mycket", "Ja.", "Ja.", "Nästa punkt."]

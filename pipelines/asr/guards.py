@@ -45,6 +45,20 @@ def collapse_loops(segment: TranscriptSegment, min_repeats: int = 4) -> Transcri
     return segment
 
 
+def echoes_prompt(text: str, prompt: str | None, min_words: int = 3) -> bool:
+    """Whisper reading its prompt back instead of the speech ("…, Svar på medborgarförslag om utegym i
+    Folkparken, Svar på medborgarförslag om utegym i Folkparken, …"): an entry of the prompt's comma list
+    of at least `min_words` words (a title, not a name someone says) twice in one segment."""
+    if not prompt:
+        return False
+    said = _norm(text)
+    for entry in prompt.rstrip(".").split(", "):
+        words = _norm(entry)
+        if len(words.split()) >= min_words and len(re.findall(rf"(?<!\S){re.escape(words)}(?!\S)", said)) >= 2:
+            return True
+    return False
+
+
 class HallucinationGuard:
     """Post-filter over the segment stream: drops silence phrases and runs of >= 3 identical segments
     (keeping the first). Holds back only the current run, so it streams."""

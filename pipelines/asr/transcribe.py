@@ -23,7 +23,7 @@ from ..audio import SAMPLE_RATE, AudioInfo, iter_windows, probe
 from ..errors import AudioError
 from ..models import Meeting, Transcript, TranscriptSegment, Word
 from .backend import Backend, load_backend, model_dir
-from .guards import HallucinationGuard
+from .guards import HallucinationGuard, echoes_prompt
 from .options import TranscribeOptions
 from .redecode import recovered, shift
 from .speech import speech
@@ -122,15 +122,22 @@ def _transcribe_window(backend: Backend, offset: float, pcm: np.ndarray, prompt:
     redecode = options.vad and options.decoding.redecode_min_seconds > 0
     if not redecode:
         del pcm  # the window itself is no longer needed, only its speech
-    heard: list[TranscriptSegment] = []
     if options.vad and speech_map is None:
         progress(offset, length)
+        return []
+
+    def heard_with(window_prompt: str | None) -> list[TranscriptSegment]:
+        heard = []
+        for seg in backend.transcribe(spoken, window_prompt):
+            if speech_map:
+                seg = speech_map.segment(seg)
+            heard.append(seg)
+            progress(offset, min(length, seg.end))
         return heard
-    for seg in backend.transcribe(spoken, prompt):
-        if speech_map:
-            seg = speech_map.segment(seg)
-        heard.append(seg)
-        progress(offset, min(length, seg.end))
+
+    heard = heard_with(prompt)
+    if any(echoes_prompt(seg.text, prompt) for seg in heard):
+        heard = heard_with(None)  # the prompt read back in place of the talk: the window again without it
     if redecode:
         heard += list(recovered(lambda clip: backend.transcribe(clip, None), pcm, SAMPLE_RATE, speech_map.spans,
                                 heard, options.decoding))
