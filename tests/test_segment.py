@@ -336,3 +336,20 @@ def test_an_item_without_a_transition_starts_after_the_decision_before_it():
     items = segment_by_agenda(t, WASTE_AGENDA, similarity=None).items
     assert items[2].start == 38.0
     assert items[1].segment_ids == [1, 2, 3, 4, 5, 6]
+
+
+def test_talk_that_faintly_resembles_the_next_item_does_not_pull_its_clear_start_early():
+    # Corpus dev meeting hudiksvall-kfn, as Whisper heard it. Item 4 is taken before item 3; after its
+    # decision ("Då är det slutat.") the chair goes back: "Då kommer det tillbaka till tillpré." Item 4's
+    # talk resembles item 3's title faintly, and over two minutes that faint evidence added up to more than
+    # the clear start: item 3 began at 47 s, just after item 4's first sentences.
+    from pathlib import Path
+
+    from eval.suite import load_transcript
+    from pipelines.meeting_card import load_meeting
+
+    folder = Path(__file__).resolve().parent.parent / "samples" / "corpus" / "hudiksvall-kfn"
+    transcript = load_transcript(folder / "transcript.json.gz")
+    items = load_meeting(folder / "meeting.yaml").agenda_items()
+    item = {s.number: s for s in segment_by_agenda(transcript, items).items}[3]
+    assert abs(item.start - 169.0) <= 3.0  # the truth: "Då går vi tillbaka till punkt tre …" at 169.0 s
