@@ -22,7 +22,7 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
-from .cues import ITEM_REF, Cue, closes_item, cues_of, ends_turn, withdrawn_items, withdraws_item
+from .cues import ITEM_REF, Cue, closes_item, cues_of, ends_turn, find_cue, withdrawn_items, withdraws_item
 from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
 from .text import content_stems, normalize, sound, words
@@ -238,20 +238,63 @@ def _best_path(content: np.ndarray, start: list[list[tuple[float, float, bool]]]
     return score, assignment
 
 
+ANNOUNCEMENT_WORDS = 8  # a clause after a comma this short that sounds like a title announces the item
+
+
+def _announces(clause: str, index: _TitleIndex, items: int) -> bool:
+    """Whether a clause is the chair naming an item: a transition or item number at its start, or a short
+    clause that is mostly an agenda title ("…, Maria Sandell har anmält förhinder, Nya regler för
+    färdtjänst, Peter.")."""
+    cue = find_cue(clause)
+    if cue is not None and cue.char_offset == 0:
+        return True
+    head = re.split(r"[,.!?]", clause, maxsplit=1)[0]
+    stems = [sound(s) for s in content_stems(head)]
+    if not stems or len(head.split()) > ANNOUNCEMENT_WORDS:
+        return False
+    for k in range(items):
+        keys = index.keys[k].values()
+        said = sum(any(_sounds_like(h, key) for key in keys) for h in stems)
+        if index.score(head, k) >= 0.5 and said / len(stems) >= 0.6:
+            return True
+    return False
+
+
+def _pieces(segs: list[TranscriptSegment], index: _TitleIndex, items: int) -> list[TranscriptSegment]:
+    """The segments, each cut before a comma clause that announces an item. Whisper runs the chair's
+    opening and the next title together in one comma sentence; a segment is otherwise assigned whole, so
+    the opening would start the next item. Pieces keep their segment's id."""
+    out = []
+    for seg in segs:
+        words = seg.words
+        # Not where the announcement began before the comma ("Vi kommer till punkt två, Godkännande av …").
+        cuts = [i for i in range(1, len(words)) if words[i - 1].text.rstrip().endswith(",")
+                and find_cue("".join(w.text for w in words[:i])) is None
+                and _announces("".join(w.text for w in words[i:]), index, items)]
+        if not cuts:
+            out.append(seg)
+            continue
+        for a, b in pairwise([0, *cuts, len(words)]):
+            part = words[a:b]
+            out.append(seg.model_copy(update={"start": part[0].start, "end": part[-1].end, "words": part,
+                                              "text": "".join(w.text for w in part)}))
+    return out
+
+
 def segment_by_agenda(
     transcript: Transcript, items: list[AgendaItem], similarity: Similarity | None = e5_similarity
 ) -> Segmentation:
     """Assign every transcript segment to an agenda item. `similarity` embeds talk against titles
     (None: words only)."""
-    segs = transcript.segments
     if not items:
         return infer_items(transcript)
-    if not segs:
+    if not transcript.segments:
         return Segmentation(
             method="agenda-dp",
             items=[Segment(number=i.number, title=i.title, confidence=0.0) for i in items],
         )
     index = _TitleIndex(items)
+    segs = _pieces(transcript.segments, index, len(items))
     cues = cues_of(segs)
     withdrawn = withdrawn_items(segs)
     # A transition often names the item in the next few seconds: a segment's title words count fully, its
@@ -280,7 +323,7 @@ def segment_by_agenda(
     orders = _discussion_orders(items, cues, withdrawn, start, content)
     paths = [_best_path(content, start, order) for order in orders]
     _, assignment = max(paths, key=lambda p: p[0])
-    return _to_segmentation(transcript, items, assignment, cues, start, method="agenda-dp")
+    return _to_segmentation(transcript, segs, items, assignment, cues, start, method="agenda-dp")
 
 
 def _boundary_time(seg: TranscriptSegment, cue: Cue | None) -> float:
@@ -295,8 +338,17 @@ def _boundary_time(seg: TranscriptSegment, cue: Cue | None) -> float:
     return seg.start
 
 
-def _to_segmentation(transcript, items, assignment, cues, start, method) -> Segmentation:
-    segs = transcript.segments
+def _owners(segs: list[TranscriptSegment], assignment: list[int]) -> dict[int, int]:
+    """The item each transcript segment belongs to: that of its longest piece."""
+    longest: dict[int, tuple[float, int]] = {}
+    for seg, k in zip(segs, assignment):
+        if seg.end - seg.start > longest.get(seg.id, (-1.0, 0))[0]:
+            longest[seg.id] = (seg.end - seg.start, k)
+    return {sid: k for sid, (_, k) in longest.items()}
+
+
+def _to_segmentation(transcript, segs, items, assignment, cues, start, method) -> Segmentation:
+    owner = _owners(segs, assignment)
     out: list[Segment] = []
     for k, item in enumerate(items):
         ids = [i for i, a in enumerate(assignment) if a == k]
@@ -305,6 +357,10 @@ def _to_segmentation(transcript, items, assignment, cues, start, method) -> Segm
             continue
         first = ids[0]
         confidence = start[first][k][1] if first > 0 or k > 0 else 0.9
+        # A segment cut in pieces belongs to the item of its longest piece; an item that has nothing else
+        # keeps its own piece's segment too.
+        segment_ids = list(dict.fromkeys(segs[i].id for i in ids if owner[segs[i].id] == k))
+        segment_ids = segment_ids or list(dict.fromkeys(segs[i].id for i in ids))
         out.append(
             Segment(
                 number=item.number,
@@ -312,7 +368,7 @@ def _to_segmentation(transcript, items, assignment, cues, start, method) -> Segm
                 start=0.0 if first == 0 else _boundary_time(segs[first], cues[first]),
                 end=None,
                 confidence=round(confidence, 3),
-                segment_ids=[segs[i].id for i in ids],
+                segment_ids=segment_ids,
             )
         )
     # Items are contiguous: each ends where the next discussed item starts.
@@ -340,7 +396,7 @@ def infer_items(transcript: Transcript) -> Segmentation:
         k = max(j for j, (first, _) in enumerate(starts) if first <= i)
         assignment.append(k)
     start = [[(0.0, 0.6, True)] * len(items) for _ in segs]
-    result = _to_segmentation(transcript, items, assignment, cues, start, method="inferred-transitions")
+    result = _to_segmentation(transcript, segs, items, assignment, cues, start, method="inferred-transitions")
     for seg in result.items:
         seg.inferred = True
     return result

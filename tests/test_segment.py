@@ -354,3 +354,26 @@ def test_talk_that_faintly_resembles_the_next_item_does_not_pull_its_clear_start
     items = load_meeting(folder / "meeting.yaml").agenda_items()
     item = {s.number: s for s in segment_by_agenda(transcript, items).items}[3]
     assert abs(item.start - 169.0) <= 3.0  # the truth: "Då går vi tillbaka till punkt tre …" at 169.0 s
+
+
+def test_the_opening_and_the_next_title_heard_as_one_comma_sentence_are_two_items():
+    # As in corpus dev meeting gislaved-tn: Whisper ran the chair's opening and the next item's title together
+    # ("…, Maria Sandell har anmält förhinder, Nya regler för färdtjänst, Peter."). The segment was assigned
+    # whole, so the opening started item 2 and item 1 had no talk.
+    opening = "Hej allihop, jag förklarar sammanträdet öppnat, Maria Sandell har anmält förhinder, " \
+              "Ny förskola i Västra hamnen, Peter."
+    words = [Word(start=0.5 + i, end=1.3 + i, text=(" " if i else "") + w) for i, w in enumerate(opening.split())]
+    t = transcript([
+        (0.5, 16.3, opening),
+        (17.0, 27.0, "Bygget av förskolan vid kajen kan börja i augusti och blir klart nästa höst."),
+        (28.0, 36.0, "Där blir det åtta avdelningar och ett tillagningskök."),
+        (37.0, 41.0, "Mötet beslutar att notera informationen."),
+        (42.0, 46.0, "Punkt tre, mötets avslutande. Tack för i dag."),
+    ])
+    t.segments[0].words = words
+    items = segment_by_agenda(t, [AgendaItem(number=1, title="Mötets öppnande"),
+                                  AgendaItem(number=2, title="Ny förskola i Västra hamnen"),
+                                  AgendaItem(number=3, title="Mötets avslutande")]).items
+    assert items[0].start == 0.0 and items[0].segment_ids == [0]
+    assert items[1].start == words[opening.split().index("Ny")].start  # 11.5 s: "Ny förskola …"
+    assert items[1].segment_ids == [1, 2, 3]
