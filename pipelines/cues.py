@@ -45,7 +45,7 @@ _WITHDRAWN = re.compile(
 # the chair's thanks for the presentation. The next item starts after them, not on them.
 _CLOSING = re.compile(
     r"\b(?:\w*slut(?:a|ar|at|as|ade)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
-    r"bordlägg\w*|tack (?:så mycket )?för (?:informationen|dragningen|redovisningen|genomgången)|"
+    r"bordlägg\w*|tack (?:så mycket )?för (?:inform\w*|dragningen|redovisningen|genomgången)|"
     r"tackar \w+ för)\b|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
 )
 # Thanks for an answer ends a turn, not the item: no item starts on it, nor necessarily after it.

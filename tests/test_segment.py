@@ -306,6 +306,7 @@ def test_more_garbled_cues_and_closings():
     ]).segments) == {4}
     assert closes_item("Informationen läggs till händlingarna.")
     assert closes_item("Kan vi öppna ett vässluta så?") and closes_item("Ja, bifall.")
+    assert closes_item("Tack för informerationen.")  # gislaved-tn: "övriga frågor" then started on it
     # Talk about a decision is no decision, and neither is a question that begins with "ja".
     assert not closes_item("Vi vågar det kanske beslutat att kameraövervaka tunneln, men det får utredas först.")
     assert not closes_item("Ja, jag har en fråga om hundrastgården.")
