@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from .cues import ITEM_REF, Cue, closes_item, cues_of, ends_turn, find_cue, withdrawn_items, withdraws_item
 from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
-from .text import content_stems, normalize, sound, words
+from .text import content_stems, normalize, sound, to_number, words
 
 # Weights of the score, tuned on the development split of the corpus (samples/corpus, splits.yaml).
 W_NUMBER_AND_TRANSITION = 4.0
@@ -147,6 +147,32 @@ def _clear(content: np.ndarray) -> np.ndarray:
     near_best = content >= content.max(axis=1, keepdims=True) - CONTENT_MARGIN
     content = np.where(near_best, content, np.minimum(content, 0.0))
     return np.sign(content) * np.maximum(np.abs(content) - CONTENT_DEAD_ZONE, 0.0)
+
+
+def _numbers_said(text: str) -> set[int]:
+    """The numbers in a sentence, as digits or number words ("en", "ett", "första", "andra" are too common)."""
+    return {n for w in words(text) if w not in ("en", "ett", "första", "andra") and (n := to_number(w)) is not None}
+
+
+def _reordering_namings(segs: list[TranscriptSegment], cues: list[Cue | None], own: list[list[float]],
+                        items: list[AgendaItem]) -> list[Cue | None]:
+    """"Vi tar punkt tre före punkt två" as Whisper hears it ("Vi tar 1-3-4-2 eftersom …", "Vi tar på fyra
+    färgen på tre"): a transition that says two or more numbers, followed within REPEAT_WINDOW by the naming
+    (number or title) of an item whose number it said, names that item: it starts there."""
+    out = list(cues)
+    for i, seg in enumerate(segs):
+        for k, item in enumerate(items):
+            if not ((cues[i] is not None and cues[i].number == item.number) or own[i][k] >= 0.5):
+                continue
+            for j in range(i - 1, -1, -1):
+                if seg.start - segs[j].start > REPEAT_WINDOW:
+                    break
+                cue, said = out[j], _numbers_said(segs[j].text)
+                if cue is not None and cue.transition and cue.number != item.number and len(said) >= 2 \
+                        and item.number in said:
+                    out[j] = Cue(number=item.number, transition=True, char_offset=cue.char_offset)
+                    break
+    return out
 
 
 def _first_namings(segs: list[TranscriptSegment], cues: list[Cue | None]) -> list[Cue | None]:
@@ -310,7 +336,7 @@ def segment_by_agenda(
     transition = [c is not None and c.transition for c in cues]
     closing = [withdraws_item(s.text) or (closes_item(s.text) and not transition[i]) for i, s in enumerate(segs)]
     turn_end = [closing[i] or (ends_turn(s.text) and not transition[i]) for i, s in enumerate(segs)]
-    cues = _first_namings(segs, cues)
+    cues = _first_namings(segs, _reordering_namings(segs, cues, own, items))
     start = [
         [
             (float("-inf"), 0.0, False) if items[k].number in withdrawn

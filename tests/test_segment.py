@@ -378,3 +378,32 @@ def test_the_opening_and_the_next_title_heard_as_one_comma_sentence_are_two_item
     assert items[0].start == 0.0 and items[0].segment_ids == [0]
     assert items[1].start == words[opening.split().index("Ny")].start  # 11.5 s: "Ny förskola …"
     assert items[1].segment_ids == [1, 2, 3]
+
+
+def test_a_garbled_request_to_take_an_item_first_starts_that_item():
+    # "Vi tar punkt tre före punkt två, eftersom …" as Whisper heard it in corpus dev meeting motala-mbn; the
+    # item's title follows a few seconds later. The garbled sentence read as a transition to item 1, and
+    # item 3 started 5 s late, at its title.
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (12.0, 17.0, "Vi tar 1-3-4-2 eftersom Viktor behöver gå tidigare i dag."),
+        (17.5, 21.0, "Då har vi upps möröjning på gång- och cykelvägar."),
+        (21.3, 30.0, "Vi har fått många klagomål på snöröjningen av cykelvägarna i vinter."),
+        (31.0, 35.0, "Nämnden beslutar att ge förvaltningen i uppdrag att begära en åtgärdsplan."),
+        (36.0, 40.0, "Då går vi tillbaka till punkt två, remissen om den regionala klimatplanen."),
+        (41.0, 50.0, "Regionen har skickat sin klimatplan på remiss till kommunerna."),
+        (51.0, 55.0, "Punkt fyra, mötets avslutande."),
+    ])
+    items = segment_by_agenda(t, [AgendaItem(number=1, title="Mötets öppnande"),
+                                  AgendaItem(number=2, title="Remiss om regional klimatplan"),
+                                  AgendaItem(number=3, title="Snöröjning på gång- och cykelvägar"),
+                                  AgendaItem(number=4, title="Mötets avslutande")]).items
+    assert items[2].start == 12.0 and items[2].segment_ids == [1, 2, 3, 4]
+    assert items[1].start == 36.0
+    # Two numbers are needed: a transition naming one other item is not taken as this one's.
+    assert segment_by_agenda(transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Vi går vidare till punkt två."),
+        (10.0, 14.0, "Snöröjning på gång- och cykelvägar är också viktigt."),
+    ]), [AgendaItem(number=1, title="Mötets öppnande"), AgendaItem(number=2, title="Remiss om regional klimatplan"),
+         AgendaItem(number=3, title="Snöröjning på gång- och cykelvägar")]).items[1].start == 5.0
