@@ -4,14 +4,12 @@ in its own time span (±1 s); a decision is lost when every sentence said while 
 
 from __future__ import annotations
 
-import re
-
-from pipelines.text import split_sentences
+from pipelines.text import split_sentences, words
 
 
 def spoken_words(text: str) -> str:
     """Lower-case words and numbers, one space apart: what WER compares."""
-    return " ".join(re.findall(r"[0-9]+|[^\W\d_]+", text.lower()))
+    return " ".join(words(text))
 
 
 LOST_SHARE = 1 / 3  # under this share of a sentence's words heard: lost

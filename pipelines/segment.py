@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from .cues import ITEM_REF, Cue, closes_item, cues_of, ends_turn, find_cue, withdrawn_items, withdraws_item
 from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
-from .text import content_stems, normalize, sound, to_number, words
+from .text import content_stems, normalize, numbers_said, sound, words
 
 # Weights of the score, tuned on the development split of the corpus (samples/corpus, splits.yaml).
 W_NUMBER_AND_TRANSITION = 4.0
@@ -83,6 +83,12 @@ class _TitleIndex:
         found = [s for s, key in self.keys[k].items() if any(_sounds_like(h, key) for h in heard)]
         total = sum(self.idf[s] for s in title)
         return sum(self.idf[s] for s in found) / total
+
+    def covers(self, text: str, k: int) -> float:
+        """The other way round: the share of the text's words that are the title's, by sound."""
+        heard = [sound(s) for s in content_stems(text)]
+        keys = self.keys[k].values()
+        return sum(any(_sounds_like(h, key) for key in keys) for h in heard) / len(heard) if heard else 0.0
 
 
 # How often an item's start lands within 3 s of the truth, by the evidence for it: (hits + 1) / (n + 2) on the
@@ -149,17 +155,13 @@ def _clear(content: np.ndarray) -> np.ndarray:
     return np.sign(content) * np.maximum(np.abs(content) - CONTENT_DEAD_ZONE, 0.0)
 
 
-def _numbers_said(text: str) -> set[int]:
-    """The numbers in a sentence, as digits or number words ("en", "ett", "första", "andra" are too common)."""
-    return {n for w in words(text) if w not in ("en", "ett", "första", "andra") and (n := to_number(w)) is not None}
-
-
 def _reordering_namings(segs: list[TranscriptSegment], cues: list[Cue | None], own: list[list[float]],
                         items: list[AgendaItem]) -> list[Cue | None]:
     """"Vi tar punkt tre före punkt två" as Whisper hears it ("Vi tar 1-3-4-2 eftersom …", "Vi tar på fyra
     färgen på tre"): a transition that says two or more numbers, followed within REPEAT_WINDOW by the naming
     (number or title) of an item whose number it said, names that item: it starts there."""
     out = list(cues)
+    said = [numbers_said(s.text) if c is not None and c.transition else set() for s, c in zip(segs, cues)]
     for i, seg in enumerate(segs):
         for k, item in enumerate(items):
             if not ((cues[i] is not None and cues[i].number == item.number) or own[i][k] >= 0.5):
@@ -167,9 +169,8 @@ def _reordering_namings(segs: list[TranscriptSegment], cues: list[Cue | None], o
             for j in range(i - 1, -1, -1):
                 if seg.start - segs[j].start > REPEAT_WINDOW:
                     break
-                cue, said = out[j], _numbers_said(segs[j].text)
-                if cue is not None and cue.transition and cue.number != item.number and len(said) >= 2 \
-                        and item.number in said:
+                cue = out[j]
+                if cue is not None and cue.number != item.number and len(said[j]) >= 2 and item.number in said[j]:
                     out[j] = Cue(number=item.number, transition=True, char_offset=cue.char_offset)
                     break
     return out
@@ -275,15 +276,8 @@ def _announces(clause: str, index: _TitleIndex, items: int) -> bool:
     if cue is not None and cue.char_offset == 0:
         return True
     head = re.split(r"[,.!?]", clause, maxsplit=1)[0]
-    stems = [sound(s) for s in content_stems(head)]
-    if not stems or len(head.split()) > ANNOUNCEMENT_WORDS:
-        return False
-    for k in range(items):
-        keys = index.keys[k].values()
-        said = sum(any(_sounds_like(h, key) for key in keys) for h in stems)
-        if index.score(head, k) >= 0.5 and said / len(stems) >= 0.6:
-            return True
-    return False
+    return len(head.split()) <= ANNOUNCEMENT_WORDS and any(
+        index.score(head, k) >= 0.5 and index.covers(head, k) >= 0.6 for k in range(items))
 
 
 def _pieces(segs: list[TranscriptSegment], index: _TitleIndex, items: int) -> list[TranscriptSegment]:

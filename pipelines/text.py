@@ -89,6 +89,12 @@ def to_number(token: str) -> int | None:
     return None
 
 
+def numbers_said(text: str) -> set[int]:
+    """The counts, amounts and dates in a text: digits or number words ("en", "ett", "första", "andra" are too
+    common to count)."""
+    return {n for w in words(text) if w not in ("en", "ett", "första", "andra") and (n := to_number(w)) is not None}
+
+
 # Number words long enough to be recognised at the start of a longer word.
 _PREFIXES = sorted((w for w in NUMBER_WORDS if len(w) >= 3), key=len, reverse=True)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..decisions import find_spoken_decisions
 from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
 from ..cues import find_cue
-from ..text import normalize, split_sentences, to_number, words
+from ..text import normalize, numbers_said, split_sentences
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -40,11 +40,6 @@ def item_segments(transcript: Transcript, segment: Segment) -> list[TranscriptSe
     return [s for s in transcript.segments if s.id in ids]
 
 
-def _carries_a_number(norm: str) -> bool:
-    """A count, amount or date: digits or a number word ("en", "ett", "första", "andra" are too common)."""
-    return any(to_number(t) is not None for t in words(norm) if t not in ("en", "ett", "första", "andra"))
-
-
 def extractive_summary(segments: list[TranscriptSegment], max_words: int = SUMMARY_WORDS) -> str:
     """The item's informative sentences in the order said, up to about `max_words`: not the chair's
     transition, the decision, questions, opinions or courtesies, unless they carry a number."""
@@ -60,7 +55,7 @@ def extractive_summary(segments: list[TranscriptSegment], max_words: int = SUMMA
                 continue  # transitions and decisions are not the summary
             if _AGENDA_TALK.search(norm):
                 continue
-            if (_FILLER.search(norm) or norm.endswith("?")) and not _carries_a_number(norm):
+            if (_FILLER.search(norm) or norm.endswith("?")) and not numbers_said(norm):
                 continue
             if count >= max_words:
                 return " ".join(chosen)
