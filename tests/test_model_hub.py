@@ -94,7 +94,10 @@ def test_install_fetches_only_the_ctranslate2_files(installed, hub, repo_files):
 @pytest.mark.slow
 def test_draft_transcribes_with_the_installed_model(installed, hub, tmp_path):
     truth = json.loads((SAMPLE / "truth.json").read_text())
-    seconds = 16.0
+    # The first eight sentences, cut inside the pause before item 2. A 16-s cut ended 0.2 s after a sentence,
+    # and Whisper's sampled fallback turned that tail into two to six invented words, a different few each run
+    # (WER 0.31-0.50 over four runs on two machines); this clip gave 0.30 three runs out of three.
+    seconds = 32.0
     clip = tmp_path / "opening.wav"
     ffmpeg("-i", str(SAMPLE / "recording.flac"), "-t", str(seconds), str(clip))
     out = tmp_path / "out"
@@ -110,7 +113,7 @@ def test_draft_transcribes_with_the_installed_model(installed, hub, tmp_path):
 
     said = " ".join(u["text"] for u in truth["utterances"] if u["end"] <= seconds)
     heard = " ".join(s["text"] for s in transcript["segments"])
-    assert jiwer.wer(norm(said), norm(heard)) <= 0.4, heard  # 0.28 measured (Whisper base weights)
+    assert jiwer.wer(norm(said), norm(heard)) <= 0.4, heard  # Whisper base weights under KBLab's name
 
 
 def test_hub_unreachable_is_a_clear_error_and_writes_nothing(tmp_path):
