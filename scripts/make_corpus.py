@@ -43,6 +43,8 @@ SCRIPTS = ROOT / "scripts" / "corpus"
 OUT = ROOT / "samples" / "corpus"
 OPUS_BITRATE = 20_000
 NUMBERS = "noll ett två tre fyra fem sex sju åtta nio tio elva tolv tretton fjorton femton sexton".split()
+ORDINALS = ("nollte första andra tredje fjärde femte sjätte sjunde åttonde nionde tionde elfte tolfte trettonde "
+            "fjortonde femtonde sextonde").split()
 STANDARD = {"noted": "att notera informationen", "thanked": "att tacka för informationen",
             "postponed": "att bordlägga ärendet till nästa möte"}
 OPENING, AGENDA, OTHER, CLOSING = "Mötets öppnande", "Godkännande av dagordningen", "Övriga frågor", "Mötets avslutande"
@@ -115,8 +117,10 @@ class Script:
                 template = template.replace(handover, "")
         title = item.title[0].lower() + item.title[1:]
         first = (item.presenter or self.chair).split()[0]
-        values = {"n": NUMBERS[item.number], "title": title, "Title": item.title, "p": first,
-                  "body": self.spec.get("body", "Mötet"), **extra}
+        body = self.spec.get("body", "Mötet")
+        values = {"n": NUMBERS[item.number], "title": title, "Title": item.title, "p": first, "body": body,
+                  "bodyl": body.lower(), "ord": ORDINALS[item.number], "Ord": ORDINALS[item.number].capitalize(),
+                  **extra}
         return template.format(**values)
 
     def others(self, presenter: str | None) -> list[str]:
@@ -254,9 +258,9 @@ class Script:
                      self.fill("Förslaget är att vi ska {proposal}.", item, proposal=proposal),
                      decision=index, part="decision")
         self.say(item, self.chair, parts[0], decision=index, part="decision")
-        if parts[0].endswith("Kan mötet besluta så?"):
+        if parts[0].endswith("?"):  # "Kan mötet besluta så?", "Är vi överens om det?"
             self.say(item, member, self.pick("decisions", "yes"), decision=index, part="decision")
-        if style in ("beslutat", "vigorsa"):
+        if style in ("beslutat", "vigorsa", "klubbat", "proposition"):
             self.say(item, member, self.pick("decisions", "agree"), decision=index, part="decision")
             self.say(item, self.chair, parts[1], decision=index, part="decision")
         elif style == "restated":

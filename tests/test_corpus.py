@@ -90,7 +90,9 @@ def test_split_is_fair_and_the_corpus_small():
     assert classes <= union("test", lambda t: t["variations"])  # test covers every variation class
     for wanted in ("transition:none", "out_of_order", "status:utgar", "status:closed", "ovriga", "borde",
                    "decision:ask", "decision:beslutat", "decision:vigorsa", "decision:enlighet",
-                   "decision:restated", "kind:info", "length:long", "room:hard", "chair:sw2"):
+                   "decision:restated", "decision:klubbat", "decision:proposition", "decision:overens",
+                   "transition:harnast", "transition:ordinal", "transition:bare", "kind:info", "length:long",
+                   "room:hard", "chair:sw2"):
         assert wanted in classes
     topics = {split: union(split, lambda t: {i["topic"] for i in t["items"]} - {None}) for split in SPLITS}
     assert not topics["dev"] & topics["test"]  # nobody tunes on the test meetings' talk
