@@ -15,9 +15,19 @@ from .text import heard_number, normalize, to_number, words
 # "nästa är en gärd" for "nästa ärende gäller").
 _TRANSITION = re.compile(
     r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga|är\b)|"
-    r"då (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|vi (kommer|fortsätter) (nu )?(till|med)|"
-    r"vi tar (nu )?(upp )?|över till|övergår till|"
-    r"sista punkten|(punkt|ärende)\s+\w+\s*(,|gäller|handlar|är|:|på dagordningen))"
+    r"(?:då|så|nu) (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|"
+    r"vi (kommer|fortsätter) (nu )?(fram )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|härnäst\b|"
+    r"(?:behandlar|hoppar|börjar) (?:vi )?(?:nu )?(?:till|med|över)?\s*(?=punkt|ärende|paragraf)|"
+    r"(?:kommit|kommer) fram till|framme vid|"
+    r"sista punkten|(punkt|ärende)\s+(?:(?:nummer|nr)\.?\s+)?\w+\s*(,|(?:som\s+)?(?:gäller|handlar|är)|:|på dagordningen))"
+)
+# "Punkt fem. Budget …", "Ärende sju: …": an item's number that opens a sentence is the chair announcing it.
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?]\s+)$")
+# "Femte punkten gäller …", "den sjätte punkten": an ordinal before "punkten" ("första" and "andra" are too
+# common to read as numbers: "den andra punkten" is as often "the other item").
+_ORDINAL_REF = re.compile(
+    r"\b(tredje|fjärde|femte|sjätte|sjunde|åttonde|nionde|tionde|elfte|tolfte|trettonde|fjortonde|femtonde)"
+    r"\s+(?:punkten|ärendet|paragrafen)\b"
 )
 # Whisper punctuates freely: "punkt, två", "punkten nummer åtta", "punkt nr. 7", glues words:
 # "tillpunkt nummer 7", and mishears "punkt" as "pumpet".
@@ -33,7 +43,8 @@ _NUMBER_AFTER = re.compile(r"^\s*(?:[^\W\d_]+\s+)?(?:0[.,])?(\d{1,3})\b")
 _NUMBER_LAST = re.compile(r"\b(?:på|till|nummer|nr|punkt\w*|ärende\w*)\s+([^\W\d_]+)\s*[.!?]?$")
 # "Ärende fyra på dagordningen" with "ärende" garbled ("jag är under fyra på dagordningen").
 _ON_AGENDA = re.compile(r"(\w+)\s+(\w+)\s+på dagordningen")
-_GLUED = re.compile(r"\bpunkt(?:en)?([^\W\d_]{2,9})\b")
+# Not "punkten" itself ("den punkten och …"): its "en" is no number.
+_GLUED = re.compile(r"\bpunkt(?!en\b|ens\b|er\b|erna\b)(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
 # "Punkt sex utgår" (heard "utvåret"), "ärende fyra, markfrågan, har strukits från dagordningen".
 _WITHDRAWN = re.compile(
@@ -46,7 +57,10 @@ _WITHDRAWN = re.compile(
 _CLOSING = re.compile(
     r"\b(?:\w*slut(?:a|ar|at|as|ade)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
     r"bordlägg\w*|tack (?:så mycket )?för (?:inform\w*|dragningen|redovisningen|genomgången)|"
-    r"tackar \w+ för)\b|^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
+    r"tackar \w+ för|klubba\w*|till h\w*ndlingarna|enligt förslag\w*|bifaller (?:\w+ ){0,2}förslag\w*|"
+    r"(?:är|var) vi (?:alla )?överens|vi är (?:alla )?överens|noterar (?:vi|mötet|nämnden) (?:det|detta|den)|"
+    r"är (?:det|den|dagordningen|förslaget) (?:därmed )?godkän[dt]\w*|godkänner vi)\b|"
+    r"^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
 )
 # Thanks for an answer ends a turn, not the item: no item starts on it, nor necessarily after it.
 _THANKS = re.compile(r"\btack (?:så mycket )?för (?:det|dig)\b")
@@ -78,11 +92,18 @@ def find_cue(text: str, following: str = "") -> Cue | None:
     norm = normalize(text)
     number = None
     offset = None
+    opens = False
     for m in ITEM_REF.finditer(norm):
         n = heard_number(m.group(1))
         if n is not None:
             number, offset = n, m.start()
+            opens = _OPENS_SENTENCE.search(norm[: m.start()]) is not None
             break
+    if number is None:
+        m = _ORDINAL_REF.search(norm)
+        if m:
+            number, offset = to_number(m.group(1)), m.start()
+            opens = _OPENS_SENTENCE.search(re.sub(r"\bden\s+$", "", norm[: m.start()])) is not None
     if number is None:  # "punktio", "punktsju": the number glued to "punkt", its first letter shared
         for m in _GLUED.finditer(norm):
             n = heard_number(m.group(1)) or heard_number("t" + m.group(1))
@@ -113,7 +134,7 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         return None
     if t is not None and (offset is None or t.start() < offset):
         offset = t.start()
-    return Cue(number=number, transition=t is not None, char_offset=offset or 0)
+    return Cue(number=number, transition=t is not None or opens, char_offset=offset or 0)
 
 
 def withdraws_item(text: str) -> bool:

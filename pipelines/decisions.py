@@ -29,7 +29,8 @@ _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|sk
 _NOTE = re.compile(
     r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
     r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
-    r"\b(?:vi|mötet|nämnden)\s+lägger\s+(?:alltså\s+)?(informationen|rapporten|redovisningen)\s+till handlingarna\b"
+    r"\b(?:(?:vi|mötet|nämnden|och)\s+lägger|lägger\s+(?:vi|mötet|nämnden))\s+(?:alltså\s+|därmed\s+)?"
+    r"(informationen|rapporten|redovisningen)\s+till handlingarna\b"
 )
 # The body deciding in the present tense, without "beslutar att": "Mötet godkänner dagordningen.", "Nämnden
 # antar planen." Only the body as subject: "vi antar att …" is a guess, not a decision.
@@ -40,6 +41,8 @@ _BODY_DECIDES = re.compile(
     r"(?:(?:alltså|därmed|då|härmed)\s+)?(" + "|".join(_BODY_VERBS) + r")\s+(?:(?:alltså|därmed|då|härmed)\s+)?"
     r"(?!att\b|kanske\b|inte\b|nog\b|troligen\b|eventuellt\b)([^.!?]+)"
 )
+# What the body decides on when it decides on the proposal before it: "nämnden bifaller det", "… förslaget".
+_ON_THE_PROPOSAL = re.compile(r"(?:det|den|detta|dem|förslaget|förslagen|yrkandet)\s*$")
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
 _THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
@@ -49,7 +52,7 @@ _THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|pr
 _PROPOSAL = re.compile(
     r"(?:\b(?:mitt|ordförandens|förvaltningens|arbetsutskottets|utskottets|presidiets|beredningens)\s+)?"
     # "Förslaget är att", and as Whisper hears it ("förslaget ber att", "förslag i förhållt så att").
-    r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?(?:\s+[^\W\d_]{1,8}){1,3}?|"
+    r"(?:\bförslag(?:et)?(?:\s+till\s+beslut)?(?:\s+(?!finner\b)[^\W\d_]{1,8}){1,3}?|"
     r"\b(?:jag|vi|förvaltningen|utskottet|arbetsutskottet|presidiet|ordföranden|ordförande)\s+för+e?sl\w*|"
     r"\bför+e?sl\w*\s+(?:jag|vi)|"  # "Då föreslår jag att …"
     r"\bföreslås)\s+(?:(?:alltså|allt så|därför|då|mötet|nämnden)\s+)*(att\s+[^.!?]+)"
@@ -63,7 +66,11 @@ _ACCEPT = re.compile(
     r"\b(?:(?:då|så) är det (?:så )?beslutat|det är (?:därmed )?beslutat|så beslutas|så beslutat|"
     r"(?:då |så )?gör vi så|vi gör så|det blir så|"
     r"(?:beslutar|beslutas|beslutat|beslutade|beslöt|bifaller|godkänner|antar)\s+(?:\w+\s+){0,2}(?:i enlighet med|enlighet med|enligt)\s+(?:\w+\s+)?förslag\w*|"
-    r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b)"
+    r"bifall\w*\s+(?:till\s+)?(?:\w+\s+){0,2}förslag\w*|(?:beslutar|beslutas)\s+(?:vi\s+|mötet\s+)?så\b|"
+    # The chair's proposition and the gavel: "… och finner att nämnden bifaller det", "Klubbat.", "Beslut enligt
+    # förslaget.", "Då är det godkänt.", "Det är vi överens om."
+    r"finner att (?:\w+\s+){1,2}(?:har\s+)?b[iy]fal\w*|klubba[dt]\w*|beslut enligt förslag\w*|"
+    r"(?:då |så )?är det (?:så |därmed )?godkänt|det är vi (?:alla )?överens om|då är vi (?:alla )?överens)"
 )
 # "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
 # Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
@@ -76,7 +83,10 @@ _ASK = re.compile(
 # bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
 _ASK_OTHERWISE = re.compile(
     r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
-    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens)(?:\s+\w+){0,3}\s*\?$"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens|\bst\w{1,2}lla sig (?:i )?bakom)(?:\s+\w+){0,3}\s*\?$|"
+    # The same question with its question mark lost, known by its word order: it opens on the verb.
+    r"^(?:kan|ska|är)\s+(?:vi|mötet|nämnden|styrelsen|\w+(?:styrelsen|utskottet|nämnden))\b[^?.]{0,60}"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\bst\w{1,2}lla sig (?:i )?bakom)(?:\s+\w+){0,3}\s*\.?$"
 )
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
@@ -137,8 +147,26 @@ def heard_text(text: str) -> str:
     return _read_words(normalize(text))
 
 
+CONTINUES_WITHIN = 2.0  # seconds: a segment without a final stop whose next one starts this soon goes on in it
+
+
 def _sentences(segments: Iterable[TranscriptSegment]) -> list[tuple[TranscriptSegment, str]]:
-    return [(seg, heard_text(sentence)) for seg in segments for sentence in split_sentences(seg.text)]
+    """Each sentence heard, read by sound, with its segment. Whisper ends a segment mid-sentence at a breath
+    ("jag föreslår att vi ska införa ett digitalt planeringsverktyg" | "i hemtjänsten från oktober."): a
+    segment without a final stop is joined to the next, and the two are the sentence's evidence. Two at most:
+    the evidence a secretary reads stays one sentence, not a run of unpunctuated talk."""
+    joined: list[TranscriptSegment] = []
+    last_was_joined = False
+    for seg in segments:
+        last = joined[-1] if joined else None
+        if (last is not None and not last_was_joined and last.text.strip() and not re.search(r"[.!?]\s*$", last.text)
+                and seg.start - last.end <= CONTINUES_WITHIN):
+            joined[-1] = last.model_copy(update={"end": seg.end, "text": f"{last.text.strip()} {seg.text.strip()}"})
+            last_was_joined = True
+        else:
+            joined.append(seg)
+            last_was_joined = False
+    return [(seg, heard_text(sentence)) for seg in joined for sentence in split_sentences(seg.text)]
 
 
 _INLINE_ASK = re.compile(r",?\s*\b(?:kan|får jag fråga om|ska)\b[^,]{0,40}?(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*)\s+så\b.*$")
@@ -242,9 +270,15 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             add(d.group(1), seg)
             stated = True
         for b in _BODY_DECIDES.finditer(text):
-            if not _hedged(text, b.start(1)) and not text.rstrip().endswith("?"):
-                add(f"att {_BODY_VERBS[b.group(1)]} {b.group(2)}", seg)
-                stated = True
+            if _hedged(text, b.start(1)) or text.rstrip().endswith("?"):
+                continue
+            if _ON_THE_PROPOSAL.match(b.group(2)):  # "… finner att nämnden bifaller det": the proposal, accepted
+                if proposal is not None and b.group(1) != "avslår":
+                    add(proposal[0], proposal[1], seg)
+                    proposal = None
+                continue
+            add(f"att {_BODY_VERBS[b.group(1)]} {b.group(2)}", seg)
+            stated = True
         if stated:
             # The chair stating the decision in full ("vi har alltså beslutat att …") is what was decided;
             # a proposal heard before it is that decision or was overtaken by it.

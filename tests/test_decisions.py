@@ -256,3 +256,46 @@ def test_the_body_deciding_in_the_present_tense():
         seg(2, "Nämnden godkänner kanske avtalet i maj.", 10),
         seg(3, "Mötet beslutar inte att sälja marken.", 15),
     ]) == []
+
+
+def test_the_gavel_a_proposition_and_consent_in_other_words():
+    proposal = "Förslaget är att anta den nya taxan."
+    for answer in (["Klubbat."],
+                   ["Jag ställer proposition på förslaget och finner att nämnden bifaller det."],
+                   ["Kan nämnden ställa sig bakom det?", "Ja."],
+                   ["Det är vi överens om."]):
+        found = find_spoken_decisions([seg(i, t, 10 * i) for i, t in enumerate([proposal, *answer])])
+        assert [d.text for d in found] == ["att anta den nya taxan"], answer
+    # Without a proposal before it, "nämnden bifaller det" names no decision.
+    assert find_spoken_decisions([seg(0, "Jag finner att nämnden bifaller det.")]) == []
+    noted = find_spoken_decisions([seg(0, "Då noterar vi det och lägger informationen till handlingarna.")])
+    assert [d.text for d in noted] == ["att notera informationen"]
+
+
+def test_a_proposal_whisper_split_at_a_breath_and_a_question_that_lost_its_mark():
+    # eksjo-ks (dev), as Whisper base heard it: the proposal runs on into the next segment, "ställa" is
+    # heard "stölla", and in the agenda item the question mark is lost.
+    planning = find_spoken_decisions([
+        seg(0, "Jag föreslorar att vi ska förra ett digitalt planeringsverktyg", 324.3),
+        seg(1, "i hemtjänsten från oktober.", 328.6),
+        seg(2, "Kan kommunstyrelsen stölla sig bakom dit?", 331.0),
+        seg(3, "Ja, vi har.", 334.1),
+    ])
+    assert [d.text for d in planning] == ["att förra ett digitalt planeringsverktyg i hemtjänsten från oktober"]
+    assert [e.start for e in planning[0].evidence] == [324.3, 331.0, 334.1]
+    assert planning[0].evidence[0].end == 333.6  # the joined sentence's two segments
+    agenda = find_spoken_decisions([
+        seg(0, "Jag föreslår att vi ska gå till kännande avordningen.", 23.0),
+        seg(1, "kan kommunstyrelsen stölla sig i bakom det.", 26.1),
+        seg(2, "Ja, byt kan vi.", 30.1),
+    ])
+    assert [e.start for e in agenda[0].evidence] == [23.0, 26.1, 30.1]
+    # A statement that opens on "kan" is no question to the meeting: "kan" must be followed by the body.
+    assert find_spoken_decisions([seg(0, "Jag föreslår att vi ska anta planen.", 0.0),
+                                  seg(1, "Kan bli dyrt att godkänna.", 5.0), seg(2, "Ja.", 10.0)]) == []
+    # "… och finner att kommunstyrelsen bifaller det", heard "byfalerligt".
+    proposition = find_spoken_decisions([
+        seg(0, "Förslaget är att vi ska ge förvaltningen i uppdrag att ta fram förslag på nya skolområden.", 179.1),
+        seg(1, "Jag stöller proosition på förslaget och finner att kommunstillelsen byfalerligt.", 190.5),
+    ])
+    assert [d.text for d in proposition] == ["att ge förvaltningen i uppdrag att ta fram förslag på nya skolområden"]

@@ -407,3 +407,26 @@ def test_a_garbled_request_to_take_an_item_first_starts_that_item():
         (10.0, 14.0, "Snöröjning på gång- och cykelvägar är också viktigt."),
     ]), [AgendaItem(number=1, title="Mötets öppnande"), AgendaItem(number=2, title="Remiss om regional klimatplan"),
          AgendaItem(number=3, title="Snöröjning på gång- och cykelvägar")]).items[1].start == 5.0
+
+
+def test_chairs_announce_items_in_words_the_corpus_meetings_never_use():
+    for text, number in [("Punkt fem. Budget för nästa år.", 5), ("Då behandlar vi punkt fem.", 5),
+                         ("Och så kommer vi till paragraf fem.", 5), ("Vi hoppar till punkt fem.", 5),
+                         ("Ärende nummer fem gäller budgeten.", 5), ("Femte punkten gäller budgeten.", 5),
+                         ("Den sjätte punkten är övriga frågor.", 6),
+                         # eksjo-ks (dev), as Whisper heard "Då har vi kommit fram till punkt tre, som gäller …"
+                         ("Då har vi kommit fram till punkt tre som gäller byta till eller det i", 3)]:
+        cue = find_cue(text)
+        assert cue is not None and cue.transition and cue.number == number, text
+    assert find_cue("Härnäst har vi budgeten för nästa år.").transition
+    # Another item mentioned in passing is its number, not the chair moving on; "punkten" is no "punkt en".
+    assert find_cue("Det hänger ihop med punkt tre och kostar mycket.").transition is False
+    assert find_cue("Då lämnar vi den punkten och går till budgeten.") is None
+
+
+def test_more_ways_an_item_ends():
+    for text in ["Klubbat.", "Det är vi överens om.", "Då noterar vi det.", "Beslut enligt förslaget.",
+                 "Då lägger vi informationen till handlingarna.", "Jag finner att mötet bifaller förslaget.",
+                 "Då är det godkänt.", "Då godkänner vi den."]:
+        assert closes_item(text), text
+    assert not closes_item("Jag yrkar bifall till förslaget, men vi borde kanske vänta.")
