@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standardise,
                       tidy_clause)
-from .cues import find_cue
+from .cues import closes_item, find_cue
 from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
 
@@ -211,6 +211,41 @@ def _hedged(sentence: str, match_start: int, clause_start: int | None = None) ->
     if clause_start is not None and _HEDGE.search(sentence[(verb.end() if verb else match_start):clause_start]):
         return True
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
+
+
+# The agenda's approval: nearly every meeting takes it, in the protocol's one wording, and Whisper base
+# garbles its two long words ("gå till kännande avordningen", "god tjennande av dagordningarna").
+AGENDA_TITLE = re.compile(r"\b(?:godkännande|fastställande)\s+av\s+(?:\w+\s+)?dagordning", re.I)
+AGENDA_CLAUSE = "att godkänna dagordningen"
+_AGENDA_HEARD = re.compile(r"\bdag\s?o\w*")  # "dagordningen", "dagordningarna", "dagor med minnen"
+_DECISION_SAID = re.compile(r"\bbeslut\w*|\bföresl\w*|\bförslag\w*|\bgodkän\w*|\bfastställ\w*")
+AGENDA_SOUNDS_LIKE = 70  # sound ratio above which a clause found in the item is the approval heard wrong
+
+
+def agenda_approval(title: str, segments: list[TranscriptSegment], found: list[Decision]) -> list[Decision]:
+    """In the item that approves the agenda: when the agenda is mentioned after the chair's announcement and
+    the room decides (a decision word, a closing, a yes), the decision is "att godkänna dagordningen", and a
+    clause found there that sounds like it is that clause misheard. Nothing is added where no decision
+    was heard; a clause that says more ("… med tillägget att …") is left as heard."""
+    if not AGENDA_TITLE.search(title) or any(d.text == AGENDA_CLAUSE for d in found):
+        return found
+    mentioned, decided = [], []
+    for seg, text in _sentences(segments):
+        if find_cue(text) is not None:
+            continue  # the chair announcing the item reads its title
+        if _AGENDA_HEARD.search(text):
+            mentioned.append(seg)
+        if _DECISION_SAID.search(text) or closes_item(text) or _YES.match(text):
+            decided.append(seg)
+    heard_wrong = [d for d in found if _AGENDA_HEARD.search(normalize(d.text))
+                   or fuzz.ratio(sound_key(d.text), sound_key(AGENDA_CLAUSE)) >= AGENDA_SOUNDS_LIKE]
+    if not heard_wrong and not (mentioned and decided):
+        return found
+    said = sorted({s.id: s for s in mentioned + decided}.values(), key=lambda s: s.start)
+    evidence = [e for d in heard_wrong for e in d.evidence] or [
+        Evidence(start=s.start, end=s.end, text=s.text.strip()) for s in said]
+    approval = Decision(text=AGENDA_CLAUSE, kind="decided", evidence=evidence)
+    return [approval, *(d for d in found if d not in heard_wrong)]
 
 
 def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Iterable[str] = ()) -> list[Decision]:

@@ -299,3 +299,28 @@ def test_a_proposal_whisper_split_at_a_breath_and_a_question_that_lost_its_mark(
         seg(1, "Jag stöller proosition på förslaget och finner att kommunstillelsen byfalerligt.", 190.5),
     ])
     assert [d.text for d in proposition] == ["att ge förvaltningen i uppdrag att ta fram förslag på nya skolområden"]
+
+
+def test_the_agenda_approved_in_words_whisper_garbled_is_the_protocols_clause():
+    from pipelines.decisions import agenda_approval
+
+    def decide(title, segs):
+        return agenda_approval(title, segs, find_spoken_decisions(segs))
+
+    # hudiksvall-kfn (dev), as heard: no proposal the finder can read, but the agenda and a yes.
+    heard = [seg(0, "Vi kommerna till punkt två, godkännande av dagordningen.", 10.5),
+             seg(1, "Jag har förslåret att vi ska gå till sina dagordningen.", 14.6),
+             seg(2, "Ja, det stöder jag.", 17.6), seg(3, "Vi gör en så.", 20.5)]
+    approval = decide("Godkännande av dagordningen", heard)
+    assert [d.text for d in approval] == ["att godkänna dagordningen"]
+    assert [e.start for e in approval[0].evidence] == [14.6, 17.6]
+    # eksjo-ks (dev): the clause found, heard wrong, becomes the protocol's, with what was heard as evidence.
+    heard = [seg(0, "Jag föreslår att vi ska gå till kännande avordningen.", 23.0),
+             seg(1, "kan kommunstyrelsen stölla sig i bakom det.", 26.1), seg(2, "Ja, byt kan vi.", 30.1)]
+    approval = decide("Godkännande av dagordningen", heard)
+    assert [d.text for d in approval] == ["att godkänna dagordningen"]
+    assert "gå till kännande avordningen" in approval[0].evidence[0].text
+    # Only the announcement: nothing decided, nothing added. Another item's words are left as heard.
+    assert decide("Godkännande av dagordningen", [seg(0, "Punkt två, godkännande av dagordningen.")]) == []
+    other = decide("Ny taxa för färdtjänst", heard)
+    assert [d.text for d in other] == ["att gå till kännande avordningen"]
