@@ -15,7 +15,8 @@ from .text import heard_number, normalize, to_number, words
 # "nästa är en gärd" for "nästa ärende gäller").
 _TRANSITION = re.compile(
     r"\b((?:vi |då )?går (vi )?(vidare|över) (till|med)|gå vidare|nästa (ärende|punkt|fråga|är\b)|"
-    r"(?:då|så|nu) (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|"
+    r"(?:då|så|nu|sedan|sen) (kommer|tar) vi|då går (?:vi|det) (?:\w+ )?till\b|tillbaka till|"
+    r"(?:då|nu|därmed) är (?:det|vi) (?:dags för |på |framme vid )?(?=punkt|ärende|paragraf)|ta upp (?=punkt|ärende)|"
     r"vi (kommer|fortsätter) (nu )?(fram )?(till|med)|vi tar (nu )?(upp )?|över till|övergår till|härnäst\b|"
     r"(?:behandlar|hoppar|börjar) (?:vi )?(?:nu )?(?:till|med|över)?\s*(?=punkt|ärende|paragraf)|"
     r"(?:kommit|kommer) fram till|framme vid|"
@@ -59,7 +60,8 @@ _CLOSING = re.compile(
     r"bordlägg\w*|tack (?:så mycket )?för (?:inform\w*|dragningen|redovisningen|genomgången)|"
     r"tackar \w+ för|klubba\w*|till h\w*ndlingarna|enligt förslag\w*|bifaller (?:\w+ ){0,2}förslag\w*|"
     r"(?:är|var) vi (?:alla )?överens|vi är (?:alla )?överens|noterar (?:vi|mötet|nämnden) (?:det|detta|den)|"
-    r"är (?:det|den|dagordningen|förslaget) (?:därmed )?godkän[dt]\w*|godkänner vi)\b|"
+    r"är (?:det|den|dagordningen|förslaget) (?:därmed )?godkän[dt]\w*|godkänner vi|återremitt\w*|skickas tillbaka|"
+    r"ställer (?:sig|vi oss) bakom|(?:antar|bifaller) (?:vi|mötet|nämnden) (?:\w+ )?förslag\w*|alla med på)\b|"
     r"^(?:ja|javisst|absolut|instämmer)\b[^.!?]{0,12}[.!]?$"
 )
 # Thanks for an answer ends a turn, not the item: no item starts on it, nor necessarily after it.
@@ -116,6 +118,11 @@ def find_cue(text: str, following: str = "") -> Cue | None:
         if number is not None:
             offset = _DANGLING.search(norm).start()
     t = _TRANSITION.search(norm)
+    if number is not None and t is not None and offset < t.start():
+        # "Då lämnar vi punkt fyra och går över till punkt fem": the item moved to is the one after the transition.
+        later = next((m for m in ITEM_REF.finditer(norm, t.start()) if heard_number(m.group(1)) is not None), None)
+        if later is not None:
+            number, offset, opens = heard_number(later.group(1)), later.start(), False
     if number is None and t is not None:
         after = _NUMBER_AFTER.match(norm[t.end():])
         if after:

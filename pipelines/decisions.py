@@ -25,7 +25,11 @@ _DECIDE = re.compile(
     r"(?:beslut\w*|beslöt)\s+(?:[^\W\d_]{1,7}\s+){0,3}"
     r"(att\s+[^.!?]+)",
 )
-_POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b")
+_POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b|"
+                       r"\b(?:vi|mötet|nämnden)\s+skjuter\s+upp\s+(?:ärendet|frågan|punkten)\b")
+# Sent back for more preparation: "Ärendet återremitteras.", "… skickas tillbaka till förvaltningen".
+_REMIT = re.compile(r"\b(?:ärendet|frågan)\s+(?:återremitteras|återremitterades|skickas tillbaka|skickades tillbaka)\b|"
+                    r"\b(?:vi|mötet|nämnden|styrelsen)\s+(?:återremitterar|skickar tillbaka)\s+(?:ärendet|frågan)\b")
 _NOTE = re.compile(
     r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
     r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
@@ -70,7 +74,10 @@ _ACCEPT = re.compile(
     # The chair's proposition and the gavel: "… och finner att nämnden bifaller det", "Klubbat.", "Beslut enligt
     # förslaget.", "Då är det godkänt.", "Det är vi överens om."
     r"finner att (?:\w+\s+){1,2}(?:har\s+)?b[iy]fal\w*|klubba[dt]\w*|beslut enligt förslag\w*|"
-    r"(?:då |så )?är det (?:så |därmed )?godkänt|det är vi (?:alla )?överens om|då är vi (?:alla )?överens)"
+    r"(?:då |så )?är det (?:så |därmed )?godkänt|det är vi (?:alla )?överens om|då är vi (?:alla )?överens|"
+    # "Nämnden ställer sig bakom förslaget.", "Då antar vi förslaget.", "Beslutet blir enligt förslaget."
+    r"ställer (?:sig|vi oss) bakom (?:\w+\s+)?förslag\w*|(?:antar|godkänner|bifaller) (?:vi|mötet|nämnden) "
+    r"(?:\w+\s+)?förslag\w*|beslutet\s+(?:\w+\s+){0,2}enligt (?:\w+\s+)?förslag\w*)"
 )
 # "Kan mötet besluta så? Ja." – a question answered yes in the next sentence.
 # Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
@@ -83,7 +90,8 @@ _ASK = re.compile(
 # bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
 _ASK_OTHERWISE = re.compile(
     r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
-    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens|\bst\w{1,2}lla sig (?:i )?bakom)(?:\s+\w+){0,3}\s*\?$|"
+    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens|\bst\w{1,2}lla sig (?:i )?bakom|\bmed på)"
+    r"(?:\s+\w+){0,3}\s*\?$|"
     # The same question with its question mark lost, known by its word order: it opens on the verb.
     r"^(?:kan|ska|är)\s+(?:vi|mötet|nämnden|styrelsen|\w+(?:styrelsen|utskottet|nämnden))\b[^?.]{0,60}"
     r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\bst\w{1,2}lla sig (?:i )?bakom)(?:\s+\w+){0,3}\s*\.?$"
@@ -329,6 +337,8 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             proposal = None
         if _POSTPONE.search(text):
             add("att bordlägga ärendet", seg)
+        if _REMIT.search(text) and not _hedged(text, _REMIT.search(text).start()) and not text.rstrip().endswith("?"):
+            add("att återremittera ärendet", seg)
         if _NOTE.search(text):
             add("att notera informationen", seg)
         if _THANK.search(text):

@@ -324,3 +324,16 @@ def test_the_agenda_approved_in_words_whisper_garbled_is_the_protocols_clause():
     assert decide("Godkännande av dagordningen", [seg(0, "Punkt två, godkännande av dagordningen.")]) == []
     other = decide("Ny taxa för färdtjänst", heard)
     assert [d.text for d in other] == ["att gå till kännande avordningen"]
+
+
+def test_sent_back_put_off_and_the_proposal_accepted_in_yet_other_words():
+    proposal = "Förslaget är att anta den nya taxan."
+    for answer in (["Nämnden ställer sig bakom förslaget."], ["Då antar vi förslaget."],
+                   ["Beslutet blir enligt förslaget."], ["Är alla med på det?", "Ja."]):
+        found = find_spoken_decisions([seg(i, t, 10 * i) for i, t in enumerate([proposal, *answer])])
+        assert [d.text for d in found] == ["att anta den nya taxan"], answer
+    for said, clause in (("Ärendet återremitteras till förvaltningen.", "att återremittera ärendet"),
+                         ("Ärendet skickas tillbaka till förvaltningen.", "att återremittera ärendet"),
+                         ("Vi skjuter upp ärendet till nästa möte.", "att bordlägga ärendet")):
+        assert [d.text for d in find_spoken_decisions([seg(0, said)])] == [clause], said
+    assert find_spoken_decisions([seg(0, "Ska vi skicka tillbaka ärendet?")]) == []

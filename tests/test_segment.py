@@ -430,3 +430,14 @@ def test_more_ways_an_item_ends():
                  "Då är det godkänt.", "Då godkänner vi den."]:
         assert closes_item(text), text
     assert not closes_item("Jag yrkar bifall till förslaget, men vi borde kanske vänta.")
+
+
+def test_still_more_ways_to_move_on_and_the_item_moved_to():
+    for text, number in [("Då är det punkt fem.", 5), ("Nu är det dags för ärende fem.", 5),
+                         ("Därmed är vi på punkt fem.", 5), ("Vi ska nu ta upp ärende fem.", 5),
+                         ("Då lämnar vi punkt fyra och går över till punkt fem.", 5)]:
+        cue = find_cue(text)
+        assert cue is not None and cue.transition and cue.number == number, text
+    assert find_cue("Sedan kommer vi till övriga frågor.").transition
+    for text in ["Ärendet återremitteras.", "Då antar vi förslaget.", "Nämnden ställer sig bakom förslaget."]:
+        assert closes_item(text), text
