@@ -11,7 +11,13 @@ from pydantic import ValidationError
 from .errors import InputError
 from .models import Meeting
 
-_NUMBERED = re.compile(r"^\s*(?:§\s*)?(\d{1,3})\s*[.):]?\s+(.+?)\s*$")
+# "1. Mötets öppnande", "1) …", "§ 12 …", "Punkt 1: …", "Ärende 1 …".
+_NUMBERED = re.compile(r"^\s*(?:§\s*|(?:punkt|ärende|p\.)\s*)?(\d{1,3})\s*[.):]?\s+(.+?)\s*$", re.I)
+# A bulleted list without numbers: the items in the order listed.
+_BULLET = re.compile(r"^\s*[-–•*]\s+(.+?)\s*$")
+# What a kallelse puts above its list: skipped before the first item.
+_HEADING = re.compile(r"^\s*(?:förslag till\s+)?(?:dagordning|föredragningslista|ärendelista|kallelse|ärenden)\b[^\d]*$",
+                      re.I)
 
 
 def _describe(error: ValidationError) -> str:
@@ -59,17 +65,19 @@ def load_meeting(path: str | Path, agenda_file: str | Path | None = None, requir
 
 
 def parse_agenda(text: str) -> list[str]:
-    """One numbered item per line, as pasted from a kallelse ("1. Mötets öppnande")."""
+    """One item per line, as pasted from a kallelse: numbered ("1. Mötets öppnande", "§ 12 …", "Punkt 1: …")
+    or, when no line is numbered, bulleted. A heading above the list ("Dagordning") is skipped; a wrapped
+    title continues the previous item."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    numbered = any(_NUMBERED.match(line) for line in lines)
     items: list[str] = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        m = _NUMBERED.match(line)
+    for line in lines:
+        m = _NUMBERED.match(line) if numbered else _BULLET.match(line)
         if m:
-            items.append(m.group(2))
+            items.append(m.group(m.lastindex))
         elif items:  # a wrapped title continues the previous item
             items[-1] = f"{items[-1]} {line.strip()}"
-        else:
+        elif not _HEADING.match(line):
             raise InputError(f"dagordningen: raden saknar punktnummer – line has no item number: {line.strip()!r}")
     return items
 
