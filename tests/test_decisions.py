@@ -337,3 +337,28 @@ def test_sent_back_put_off_and_the_proposal_accepted_in_yet_other_words():
                          ("Vi skjuter upp ärendet till nästa möte.", "att bordlägga ärendet")):
         assert [d.text for d in find_spoken_decisions([seg(0, said)])] == [clause], said
     assert find_spoken_decisions([seg(0, "Ska vi skicka tillbaka ärendet?")]) == []
+
+
+def test_a_clause_misheard_into_non_words_is_held_back_as_a_flag_with_its_moment():
+    from pipelines.decisions import hold_back_misheard
+    from pipelines.lexicon import unknown_words
+
+    # eksjo-ks (dev) as Whisper base heard it: a decision was taken, its words were not heard.
+    heard = find_spoken_decisions([
+        seg(0, "Jag föreslorar att vi ska ge förholtningen i uppdörr att ta fram förslag", 459.4),
+        seg(1, "om avtal med kaffeer och naturlätter i centrum.", 464.3),
+        seg(2, "Ja, det stöder jag klubbat.", 468.9),
+    ])
+    kept, flags = hold_back_misheard(heard)
+    assert kept == [] and len(flags) == 1
+    assert "7:39" in flags[0] and "förholtningen i uppdörr" in flags[0]
+    # Said right, it stays: compounds of listed words, the card's words and their forms, capitalised names.
+    said = find_spoken_decisions([
+        seg(0, "Förslaget är att ge förvaltningen i uppdrag att ta fram förslag på nya upptagningsområden "
+               "för Sjöängsskolan och Hagaskolan.", 179.1),
+        seg(1, "Kan mötet besluta så?", 190.0), seg(2, "Ja.", 193.0)])
+    kept, flags = hold_back_misheard(said)
+    assert [d.text for d in kept] == [said[0].text] and flags == []
+    assert unknown_words("att godkänna budgetuppföljningen för första kvartalet") == []
+    assert unknown_words("att bifalla medborgarförslaget", ["Svar på medborgarförslag om utegym"]) == []
+    assert unknown_words("att bygga alla följtsilvarelen på i nativellysningen") == ["följtsilvarelen", "nativellysningen"]

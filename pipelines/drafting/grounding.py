@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..clauses import classify, tidy_clause
-from ..decisions import agenda_approval, find_spoken_decisions, is_decision_talk, support
+from ..decisions import agenda_approval, find_spoken_decisions, hold_back_misheard, is_decision_talk, support
 from ..models import Decision, Evidence, Meeting, TranscriptSegment
 from ..text import content_stems, normalize
 from .output import DraftOutput
@@ -59,9 +59,10 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
         else:
             why = "inget beslut fattades där" if score >= SUPPORT_THRESHOLD else f"överensstämmelse {score:.0%}"
             flags.append(f"Strök beslutsförslaget ”{clause}”: det stöds inte av inspelningen ({why}).")
-    for j, d in enumerate(spoken):
-        if j not in matched:  # the chair said it; the model missed it
-            decisions.append(d)
+    # The chair said it and the model missed it: added, unless its clause was misheard into non-words.
+    missed, misheard = hold_back_misheard([d for j, d in enumerate(spoken) if j not in matched], meeting.vocabulary())
+    decisions.extend(missed)
+    flags.extend(misheard)
     decisions.sort(key=lambda d: d.evidence[0].start if d.evidence else float("inf"))
     flags.extend(check_names(output.summary, segs, meeting))
     if unsupported_share(output.summary, segs, meeting, title) > 0.4:

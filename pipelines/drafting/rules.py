@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..decisions import agenda_approval, find_spoken_decisions
+from ..decisions import agenda_approval, find_spoken_decisions, hold_back_misheard
 from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
 from ..cues import find_cue
 from ..text import normalize, numbers_said, split_sentences
@@ -81,8 +81,8 @@ def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> It
     segs = item_segments(transcript, segment)
     text = " ".join(s.text.strip() for s in segs)
     decisions = agenda_approval(segment.title, segs, find_spoken_decisions(segs, vocabulary=meeting.vocabulary()))
+    decisions, flags = hold_back_misheard(decisions, meeting.vocabulary())
     summary = extractive_summary(segs)
-    flags = []
     if summary:
         flags.append("Sammanfattningen är ordagranna meningar ur inspelningen – skriv om i protokollsstil.")
     if segment.start is None:
