@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..clauses import classify, tidy_clause
+from ..clauses import classify, standard_clauses, tidy_clause
 from ..decisions import agenda_approval, find_spoken_decisions, hold_back_misheard, is_decision_talk, support
 from ..models import Decision, Evidence, Meeting, TranscriptSegment
 from ..text import content_stems, normalize
@@ -43,7 +43,10 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
         if best_j is not None and best >= SUPPORT_THRESHOLD:
             matched.add(best_j)
             d = spoken[best_j]
-            text = clause if proposed.text.strip().lower().startswith("att") else d.text
+            # The model's wording, unless what was said is one of the protocol's standard clauses (also when
+            # read from misheard talk: "att godkänna dagordningen" for "gå till kännande av dagordningen").
+            own = proposed.text.strip().lower().startswith("att") and d.text not in standard_clauses()
+            text = clause if own else d.text
             kind = d.kind if d.kind != "decided" else classify(text)  # what was said decides the kind
             decisions.append(Decision(text=text, kind=kind, evidence=d.evidence))
             continue
