@@ -62,9 +62,9 @@ def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
         else:
             why = "inget beslut fattades där" if score >= SUPPORT_THRESHOLD else f"överensstämmelse {score:.0%}"
             flags.append(f"Strök beslutsförslaget ”{clause}”: det stöds inte av inspelningen ({why}).")
-    # The chair said it and the model missed it: added, unless its clause was misheard into non-words.
-    missed, misheard = hold_back_misheard([d for j, d in enumerate(spoken) if j not in matched], meeting.vocabulary())
-    decisions.extend(missed)
+    decisions.extend(d for j, d in enumerate(spoken) if j not in matched)  # the chair said it; the model missed it
+    # A clause misheard into non-words, the model's copy of one included, is a flag with its moment, not a proposal.
+    decisions, misheard = hold_back_misheard(decisions, meeting.vocabulary())
     flags.extend(misheard)
     decisions.sort(key=lambda d: d.evidence[0].start if d.evidence else float("inf"))
     flags.extend(check_names(output.summary, segs, meeting))
