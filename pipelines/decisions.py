@@ -13,6 +13,7 @@ from rapidfuzz import fuzz
 from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standardise,
                       tidy_clause)
 from .cues import closes_item, find_cue
+from .dates import clock
 from .lexicon import capitalised, known_share
 from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
@@ -89,13 +90,13 @@ _ASK = re.compile(
 )
 # Other questions to the meeting on the proposal, answered yes: "Kan vi besluta enligt förslaget?", "Kan vi
 # bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
+_ASKED_ON = r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\bst\w{1,2}lla sig (?:i )?bakom"
 _ASK_OTHERWISE = re.compile(
     r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
-    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\böverens|\bst\w{1,2}lla sig (?:i )?bakom|\bmed på)"
-    r"(?:\s+\w+){0,3}\s*\?$|"
+    rf"(?:{_ASKED_ON}|\banta\b|\bmed på)(?:\s+\w+){{0,3}}\s*\?$|"
     # The same question with its question mark lost, known by its word order: it opens on the verb.
     r"^(?:kan|ska|är)\s+(?:vi|mötet|nämnden|styrelsen|\w+(?:styrelsen|utskottet|nämnden))\b[^?.]{0,60}"
-    r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\bst\w{1,2}lla sig (?:i )?bakom)(?:\s+\w+){0,3}\s*\.?$"
+    rf"(?:{_ASKED_ON})(?:\s+\w+){{0,3}}\s*\.?$"
 )
 _YES = re.compile(r"^\s*(?:ja|javisst|ja då|absolut|instämmer)\b")
 # Talk that sounds like a decision but is not one: "vi borde kanske besluta att …", "innan vi beslutar att …".
@@ -273,26 +274,22 @@ def hold_back_misheard(decisions: list[Decision], vocabulary: Iterable[str] = ()
         if known_share(d.text, vocabulary, names) >= MIN_KNOWN_SHARE:
             kept.append(d)
             continue
-        when = f" vid {_clock(d.evidence[0].start)}" if d.evidence else ""
+        when = f" vid {clock(d.evidence[0].start)}" if d.evidence else ""
         flags.append(f"Ett beslut verkar ha fattats{when}, men orden hördes otydligt (”{d.text}”) – "
                      "skriv att-satsen från inspelningen.")
     return kept, flags
 
 
-def _clock(seconds: float) -> str:
-    minutes, secs = divmod(int(seconds), 60)
-    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
-
-
-def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Iterable[str] = ()) -> list[Decision]:
+def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Iterable[str] = (),
+                          title: str = "") -> list[Decision]:
     """Every decision of one item, with the segments it was spoken in as evidence: a decision the chair
     states ("mötet beslutar att …"), and a proposal ("förslaget är att …") the chair closes on ("Kan mötet
     besluta så? Ja.", "Då är det beslutat."). A decision restated later in the item is one decision with
     each moment it was said; hedged talk ("vi borde kanske besluta att …") is not a decision. Clauses
     nearly equal to a standard clause (prompts/standard_clauses.yaml) take its wording; names and title
     words of the card heard nearly right (`vocabulary`) take the card's spelling. What was heard stays in
-    the evidence."""
-    vocabulary = tuple(vocabulary)
+    the evidence. Given the item's `title`, the agenda's approval is read as agenda_approval() reads it."""
+    segments, vocabulary = list(segments), tuple(vocabulary)
     found: list[Decision] = []
     proposal: tuple[str, TranscriptSegment] | None = None
 
@@ -365,13 +362,13 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             proposal = None
         if _POSTPONE.search(text):
             add("att bordlägga ärendet", seg)
-        if _REMIT.search(text) and not _hedged(text, _REMIT.search(text).start()) and not text.rstrip().endswith("?"):
+        if (remit := _REMIT.search(text)) and not _hedged(text, remit.start()) and not text.rstrip().endswith("?"):
             add("att återremittera ärendet", seg)
         if _NOTE.search(text):
             add("att notera informationen", seg)
         if _THANK.search(text):
             add("att tacka för informationen", seg)
-    return found
+    return agenda_approval(title, segments, found) if title else found
 
 
 # The chair's words for a decision taken, when not the literal "mötet beslutar att".

@@ -264,4 +264,4 @@ def test_the_agenda_approval_keeps_the_protocols_wording_and_a_misheard_clause_i
     draft = fake_drafter(copied).draft_item(transcript, segment)
     assert [d.text for d in draft.decisions] == ["att godkänna dagordningen"]
     # Copied by the model or not, the misheard clause is a flag with its moment.
-    assert [f for f in draft.flags if "förholtningen i uppdörr" in f and "0:26" in f] and draft.needs_review
+    assert [f for f in draft.flags if "förholtningen i uppdörr" in f and "00:26" in f] and draft.needs_review

@@ -351,7 +351,7 @@ def test_a_clause_misheard_into_non_words_is_held_back_as_a_flag_with_its_moment
     ])
     kept, flags = hold_back_misheard(heard)
     assert kept == [] and len(flags) == 1
-    assert "7:39" in flags[0] and "förholtningen i uppdörr" in flags[0]
+    assert "07:39" in flags[0] and "förholtningen i uppdörr" in flags[0]
     # Said right, it stays: compounds of listed words, the card's words and their forms, capitalised names.
     said = find_spoken_decisions([
         seg(0, "Förslaget är att ge förvaltningen i uppdrag att ta fram förslag på nya upptagningsområden "

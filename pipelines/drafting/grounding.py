@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..clauses import classify, standard_clauses, tidy_clause
-from ..decisions import agenda_approval, find_spoken_decisions, hold_back_misheard, is_decision_talk, support
+from ..decisions import find_spoken_decisions, hold_back_misheard, is_decision_talk, support
 from ..models import Decision, Evidence, Meeting, TranscriptSegment
 from ..text import content_stems, normalize
 from .output import DraftOutput
@@ -24,7 +24,7 @@ def _evidence(segs: list[TranscriptSegment], indices: list[int]) -> list[Evidenc
 def ground(output: DraftOutput, segs: list[TranscriptSegment], meeting: Meeting,
            title: str = "") -> tuple[list[Decision], list[str]]:
     """Reconcile the model's clauses with the spoken decisions; drop what the transcript does not support."""
-    spoken = agenda_approval(title, segs, find_spoken_decisions(segs, vocabulary=meeting.vocabulary()))
+    spoken = find_spoken_decisions(segs, vocabulary=meeting.vocabulary(), title=title)
     matched: set[int] = set()
     decisions: list[Decision] = []
     flags: list[str] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from ..decisions import agenda_approval, find_spoken_decisions, hold_back_misheard
+from ..decisions import find_spoken_decisions, hold_back_misheard
 from ..models import ItemDraft, Meeting, Person, Segment, Transcript, TranscriptSegment
 from ..cues import find_cue
 from ..text import normalize, numbers_said, split_sentences
@@ -80,7 +80,7 @@ def mentioned_people(text: str, people: list[Person]) -> list[str]:
 def draft_item(meeting: Meeting, transcript: Transcript, segment: Segment) -> ItemDraft:
     segs = item_segments(transcript, segment)
     text = " ".join(s.text.strip() for s in segs)
-    decisions = agenda_approval(segment.title, segs, find_spoken_decisions(segs, vocabulary=meeting.vocabulary()))
+    decisions = find_spoken_decisions(segs, vocabulary=meeting.vocabulary(), title=segment.title)
     decisions, flags = hold_back_misheard(decisions, meeting.vocabulary())
     summary = extractive_summary(segs)
     if summary:
