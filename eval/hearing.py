@@ -4,6 +4,7 @@ in its own time span (±1 s); a decision is lost when every sentence said while 
 
 from __future__ import annotations
 
+from pipelines.models import Transcript, TranscriptSegment, Word
 from pipelines.text import split_sentences, words
 
 
@@ -28,6 +29,20 @@ def truth_sentences(truth: dict) -> list[tuple[float, float, str]]:
             out.append((t, t + d, p))
             t += d
     return out
+
+
+def said_transcript(truth: dict) -> Transcript:
+    """What the script said, as a flawless ASR would give it: one segment per sentence, timed as
+    truth_sentences() times it, its words spread evenly over it. Drafting from it measures the methods
+    apart from hearing: what segmentation and drafting reach when every word is heard."""
+    segments = []
+    for i, (start, end, text) in enumerate(truth_sentences(truth)):
+        tokens = text.split()
+        step = (end - start) / max(len(tokens), 1)
+        segments.append(TranscriptSegment(id=i, start=start, end=end, text=" " + text, words=[
+            Word(start=start + k * step, end=start + (k + 1) * step, text=" " + t) for k, t in enumerate(tokens)]))
+    return Transcript(language="sv", duration=truth["duration"], backend="manus", model="orden som sades",
+                      segments=segments)
 
 
 def heard_share(sentence: tuple[float, float, str], words: list[tuple[float, str]]) -> float:

@@ -169,10 +169,11 @@ def find_draft(drafts: Path, backend: str, case: Case) -> Path | None:
 
 def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | None = None,
               out_dir: Path | None = None, split: str | None = None,
-              reuse_transcripts: bool = False) -> SuiteResult:
+              reuse_transcripts: bool = False, said: bool = False) -> SuiteResult:
     """Score every case for every backend. With `drafts`, read already-drafted protocols from
     drafts/<backend>/<case>.json; otherwise run the drafting pipeline (backend "name" or "name:model"),
-    from each case's stored transcript with `reuse_transcripts` (no ASR: seconds, not minutes)."""
+    from each case's stored transcript with `reuse_transcripts` (no ASR: seconds, not minutes), or with
+    `said` from the words its script said (truth.json: the methods' ceiling, as if every word were heard)."""
     cases = discover_cases(root, split)
     if drafts is not None:
         drafts = Path(drafts)
@@ -188,8 +189,8 @@ def run_suite(root: Path, backends: list[str] | None = None, *, drafts: Path | N
                     if path is None:
                         raise InputError(f"inget utkast för {case.name} i {drafts / backend} – no draft found")
                     draft = load_protocol(path)
-                elif reuse_transcripts:
-                    draft = _draft_from_transcript(case, backend, Path(out_dir or "out/suite"))
+                elif reuse_transcripts or said:
+                    draft = _draft_from_transcript(case, backend, Path(out_dir or "out/suite"), said=said)
                 else:
                     draft = _draft(case, backend, Path(out_dir or "out/suite"))
                 result = score_case(draft, case)
@@ -238,23 +239,34 @@ def _options(backend: str):
         raise InputError(f"okänd backend '{name}' (rules, llama-cpp, openai, transformers) – unknown backend") from None
 
 
-def _draft_from_transcript(case: Case, backend: str, out_dir: Path) -> Protocol:
-    """Segment and draft from the stored transcript, as `protokoll draft` does after its ASR step."""
+def _draft_from_transcript(case: Case, backend: str, out_dir: Path, said: bool = False) -> Protocol:
+    """Segment and draft from the stored transcript (or the words said), as `protokoll draft` does after
+    its ASR step."""
     from pipelines.meeting_card import load_meeting
     from pipelines.files import write_json
     from pipelines.run import code_version, draft_protocol
     from pipelines.segment import segment_by_agenda
 
-    if case.transcript is None or case.meeting is None:
+    if said:
+        from .hearing import said_transcript
+
+        truth = _rich_truth(case)
+        if truth is None or "utterances" not in truth or case.meeting is None:
+            raise InputError(f"{case.folder}: fallet saknar truth.json med yttranden eller meeting.yaml – "
+                             "case lacks the script's utterances or card")
+        transcript = said_transcript(truth)
+    elif case.transcript is None or case.meeting is None:
         raise InputError(f"{case.folder}: fallet saknar transcript.json(.gz) eller meeting.yaml – "
                          "case lacks a stored transcript or card")
-    meeting, transcript, options = load_meeting(case.meeting), load_transcript(case.transcript), _options(backend)
+    else:
+        transcript = load_transcript(case.transcript)
+    meeting, options = load_meeting(case.meeting), _options(backend)
     segmentation = segment_by_agenda(transcript, meeting.agenda_items())
     # Drafted items are kept per segmentation, options and code, so an interrupted LLM run resumes.
     key = hashlib.sha256((segmentation.model_dump_json() + options.model_dump_json() + code_version()).encode()).hexdigest()[:12]
     case_dir = out_dir / case.name
     protocol = draft_protocol(meeting, transcript, segmentation, options, case_dir / f"drafts-{_slug(backend)}-{key}")
-    write_json(case_dir / f"protocol-{_slug(backend)}.json", protocol)
+    write_json(case_dir / f"protocol-{_slug(backend)}{'-said' if said else ''}.json", protocol)
     return protocol
 
 

@@ -144,3 +144,29 @@ def test_drafts_saved_by_other_code_are_made_again(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "code_version", lambda: "version-b")
     run_suite(suite, ["rules"], reuse_transcripts=True, out_dir=out)
     assert len(list((out / "sala-krisledning").glob("drafts-*"))) == 2
+
+
+def test_the_words_said_are_a_transcript_timed_like_the_script():
+    from eval.hearing import said_transcript, truth_sentences
+
+    truth = truth_of("eksjo-ks")
+    transcript = said_transcript(truth)
+    sentences = truth_sentences(truth)
+    assert [s.text.strip() for s in transcript.segments] == [text for _, _, text in sentences]
+    for seg in transcript.segments:
+        assert seg.words[0].start == seg.start and abs(seg.words[-1].end - seg.end) < 1e-6
+        assert "".join(w.text for w in seg.words) == seg.text
+
+
+def test_drafted_from_the_words_said_a_meeting_is_whole(tmp_path):
+    """The methods' ceiling, apart from hearing: with every word heard, the meeting of new phrasings
+    (the gavel, the proposition, "härnäst", "femte punkten") is split and decided as archived."""
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "eksjo-ks").symlink_to(CORPUS / "eksjo-ks")
+    result = run_suite(suite, ["rules"], said=True, out_dir=tmp_path / "out")
+    assert result.errors == {}
+    row = result.meetings["rules"][0]
+    assert row.items_found == row.items_discussed == 9 and row.boundaries_hit == row.boundaries == 8
+    assert row.decisions_matched == row.decisions_drafted == row.decisions_archived
+    assert row.rouge1 > 0.45

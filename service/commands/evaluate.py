@@ -26,10 +26,12 @@ def register(app: typer.Typer) -> None:
         split: str | None = typer.Option(None, "--split", help="Bara fallen i den här delen av SVIT/splits.yaml (dev, test)."),
         reuse_transcripts: bool = typer.Option(False, "--reuse-transcripts",
                                                help="Skriv utkasten från fallens sparade transcript.json(.gz), utan Whisper."),
+        said: bool = typer.Option(False, "--said",
+                                  help="Skriv utkasten från orden manuset sa (truth.json): metodernas tak, som om allt hördes."),
     ) -> None:
         """Jämför ett utkast med det arkiverade protokollet (eller kör en hel svit med topplista)."""
         if suite is not None:
-            _suite(suite, backend, drafts, out, json_out, split, reuse_transcripts)
+            _suite(suite, backend, drafts, out, json_out, split, reuse_transcripts, said)
             return
         if draft is None or archived is None:
             raise InputError("ange --draft och --archived (eller --suite KATALOG) – give --draft and --archived, or --suite")
@@ -70,13 +72,13 @@ def register(app: typer.Typer) -> None:
 
 
 def _suite(root: Path, backends: list[str], drafts: Path | None, out: Path, json_out: Path | None,
-           split: str | None, reuse_transcripts: bool) -> None:
+           split: str | None, reuse_transcripts: bool, said: bool = False) -> None:
     from eval.corpus import render_meetings
     from eval.political import render as render_political
     from eval.suite import render_leaderboard, run_suite
 
     result = run_suite(root, backends or None, drafts=drafts, out_dir=out, split=split,
-                       reuse_transcripts=reuse_transcripts)
+                       reuse_transcripts=reuse_transcripts, said=said)
     typer.echo(render_leaderboard(result.leaderboard))
     for backend, rows in result.meetings.items():
         typer.echo(f"\n{backend}{f' ({split})' if split else ''}: per möte och sammanlagt "
