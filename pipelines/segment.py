@@ -48,6 +48,10 @@ REPEAT_WINDOW = 15.0  # seconds: an item named again this soon ("Vi tar punkt fy
 # within 3 s 66 -> 70 of 77, items found 88 -> 89 of 92; flat for margins 0.05-0.15 and dead zones 0.1-0.2.
 CONTENT_MARGIN = 0.1
 CONTENT_DEAD_ZONE = 0.2
+# Title words that any item's talk says ("Jag har en fråga om …", "Tack för informationen"): "Övriga frågor"
+# is not said where someone has "frågor från medborgare". They count at this share of their weight.
+TALK_WORDS = {"fråg", "information"}
+TALK_WORD_WEIGHT = 0.25
 SOUNDS_LIKE = 80  # rapidfuzz ratio of two stems' sound keys above which a heard word is the title's word
 
 
@@ -70,7 +74,7 @@ class _TitleIndex:
         self.stems = [{s for s in content_stems(i.title) if len(s) > 2} for i in items]
         df = Counter(s for stems in self.stems for s in stems)
         n = max(len(items), 1)
-        self.idf = {s: math.log(1 + n / c) for s, c in df.items()}
+        self.idf = {s: math.log(1 + n / c) * (TALK_WORD_WEIGHT if s in TALK_WORDS else 1.0) for s, c in df.items()}
         self.keys = [{s: sound(s) for s in stems} for stems in self.stems]
 
     def score(self, text: str, k: int) -> float:

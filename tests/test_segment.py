@@ -441,3 +441,20 @@ def test_still_more_ways_to_move_on_and_the_item_moved_to():
     assert find_cue("Sedan kommer vi till övriga frågor.").transition
     for text in ["Ärendet återremitteras.", "Då antar vi förslaget.", "Nämnden ställer sig bakom förslaget."]:
         assert closes_item(text), text
+
+
+
+def test_a_question_in_the_talk_is_not_the_item_ovriga_fragor():
+    # Corpus dev meeting ronneby-ks, drafted from the words said: "Vi har fått frågor från medborgare om just
+    # det här." in the energy report was read as the title "Övriga frågor", and the item began there, 100 s
+    # before the chair's "Då har vi övriga frågor." (the talk between is questions and remarks).
+    import json
+    from pathlib import Path
+
+    from eval.hearing import said_transcript
+    from pipelines.meeting_card import load_meeting
+
+    folder = Path(__file__).resolve().parent.parent / "samples" / "corpus" / "ronneby-ks"
+    transcript = said_transcript(json.loads((folder / "truth.json").read_text(encoding="utf-8")))
+    items = {s.number: s for s in segment_by_agenda(transcript, load_meeting(folder / "meeting.yaml").agenda_items()).items}
+    assert abs(items[8].start - 694.9) <= 3.0 and abs(items[7].end - 694.9) <= 3.0
