@@ -56,7 +56,7 @@ _WITHDRAWN = re.compile(
 # An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
 # the chair's thanks for the presentation. The next item starts after them, not on them.
 _CLOSING = re.compile(
-    r"\b(?:\w*slut(?:a|ar|at|as|ade)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
+    r"\b(?:\w*slut(?:a|ar|at|as|ade|ad)|gör vi så|vi gör så|not\w+ (?:vi )?informationen|läggs till h\w*ndlingarna|"
     r"bordlägg\w*|tack (?:så mycket )?för (?:inform\w*|dragningen|redovisningen|genomgången)|"
     r"tackar \w+ för|klubba\w*|till h\w*ndlingarna|enligt förslag\w*|bifaller (?:\w+ ){0,2}förslag\w*|"
     r"(?:är|var) vi (?:alla )?överens|vi är (?:alla )?överens|noterar (?:vi|mötet|nämnden) (?:det|detta|den)|"
@@ -70,9 +70,15 @@ _THANKS = re.compile(r"\btack (?:så mycket )?för (?:det|dig)\b")
 _HEDGED = re.compile(r"\b(?:borde|kanske|skulle|innan|om vi)\b")
 
 
+# The chair ending the meeting ("Jag tackar alla för i dag och förklarar sammanträdet avslutat") says the
+# last item, not the end of one: without a transition before it, that is where "Mötets avslutande" starts.
+_MEETING_CLOSED = re.compile(
+    r"\btack\w* (?:\w+ ){0,2}för i ?dag\b|\b(?:mötet|sammanträdet|sammankomsten)\b[^.!?]{0,25}\bavslut\w*")
+
+
 def closes_item(text: str) -> bool:
     """Whether a segment sounds like the end of an item: a decision, a yes, thanks for a presentation."""
-    norm = normalize(text)
+    norm = _MEETING_CLOSED.sub(" ", normalize(text))
     return _CLOSING.search(norm) is not None and _HEDGED.search(norm) is None
 
 

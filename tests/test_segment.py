@@ -458,3 +458,23 @@ def test_a_question_in_the_talk_is_not_the_item_ovriga_fragor():
     transcript = said_transcript(json.loads((folder / "truth.json").read_text(encoding="utf-8")))
     items = {s.number: s for s in segment_by_agenda(transcript, load_meeting(folder / "meeting.yaml").agenda_items()).items}
     assert abs(items[8].start - 694.9) <= 3.0 and abs(items[7].end - 694.9) <= 3.0
+
+
+def test_the_chair_ending_the_meeting_without_a_transition_starts_its_last_item():
+    # "Då förklarar jag sammanträdet avslutat" was read as the end of an item (its "avslutat"), and no item
+    # starts on such words: the closing item began one sentence early, with the report's last fact.
+    agenda = [AgendaItem(number=1, title="Mötets öppnande"), AgendaItem(number=2, title="Upprustning av lekplatser"),
+              AgendaItem(number=3, title="Information från förvaltningen"), AgendaItem(number=4, title="Mötets avslutande")]
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Vi går vidare till punkt två, upprustning av lekplatser."),
+        (10.0, 16.0, "En inventering visar att elva lekplatser behöver rustas upp."),
+        (17.0, 21.0, "Förvaltningen har gått igenom alla lekplatser i kommunen."),
+        (22.0, 26.0, "Tack, det var intressant."),
+        (27.0, 30.0, "Då har vi information från förvaltningen."),
+        (31.0, 36.0, "Sjukfrånvaron har minskat och rekryteringen går bra."),
+        (37.0, 41.0, "Då tackar jag alla för i dag och förklarar sammanträdet avslutat."),
+    ])
+    items = segment_by_agenda(t, agenda, similarity=None).items
+    assert items[2].segment_ids == [5, 6] and items[3].start == 37.0
+    assert not closes_item("Jag förklarar mötet avslutat.") and closes_item("Då är punkten avslutad.")
