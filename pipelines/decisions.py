@@ -18,13 +18,14 @@ from .lexicon import capitalised, known_share
 from .models import Decision, Evidence, TranscriptSegment
 from .text import content_stems, normalize, split_sentences
 
-# "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …".
+# "Mötet beslutar att …", "vi beslutar alltså att …", "då beslutar mötet att …", "beslutade att …", "nämnden
+# beslutar enligt arbetsutskottets förslag att …".
 # Whisper sometimes writes "beslutar" as "besluta"/"beslutade"; accept the family.
 _DECIDE = re.compile(
     r"\b(?:mötet|vi|nämnden|styrelsen|gruppen|kommundirektörsgruppen|utskottet|man)?\s*"
     # Up to three short words between verb and "att": "beslutar mötet alltså att", and Whisper's
     # mishearings of them ("beslutar vi med ett att"); long words ("regeringen") end the match.
-    r"(?:beslut\w*|beslöt)\s+(?:[^\W\d_]{1,7}\s+){0,3}"
+    r"(?:beslut\w*|beslöt)\s+(?:(?:enligt|i enlighet med)\s+(?:\w+\s+)?förslag\w*\s+)?(?:[^\W\d_]{1,7}\s+){0,3}"
     r"(att\s+[^.!?]+)",
 )
 _POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b|"
@@ -51,7 +52,7 @@ _BODY_DECIDES = re.compile(
 _ON_THE_PROPOSAL = re.compile(r"(?:det|den|detta|dem|förslaget|förslagen|yrkandet)\s*$")
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
-_THANK = re.compile(r"\b(vi|mötet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
+_THANK = re.compile(r"\b(vi|mötet|nämnden|styrelsen|utskottet|arbetsutskottet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
 
 
 # "Förslaget är att …", "jag föreslår att vi …", "förvaltningen föreslår att …", "det föreslås att …".
@@ -76,6 +77,8 @@ _ACCEPT = re.compile(
     # The chair's proposition and the gavel: "… och finner att nämnden bifaller det", "Klubbat.", "Beslut enligt
     # förslaget.", "Då är det godkänt.", "Det är vi överens om."
     r"finner att (?:\w+\s+){1,2}(?:har\s+)?b[iy]fal\w*|klubba[dt]\w*|beslut enligt förslag\w*|"
+    # "Jag finner att förslaget är antaget.", "Och det är bifallet."
+    r"finner att (?:\w+\s+){0,2}(?:är\s+)?(?:antaget|bifallet|godkänt)|(?:det|förslaget)\s+är\s+(?:därmed\s+|alltså\s+)?(?:bifallet|antaget)|"
     r"(?:då |så )?är det (?:så |därmed )?godkänt|det är vi (?:alla )?överens om|då är vi (?:alla )?överens|"
     # "Nämnden ställer sig bakom förslaget.", "Då antar vi förslaget.", "Beslutet blir enligt förslaget."
     r"ställer (?:sig|vi oss) bakom (?:\w+\s+)?förslag\w*|(?:antar|godkänner|bifaller) (?:vi|mötet|nämnden) "
@@ -85,12 +88,12 @@ _ACCEPT = re.compile(
 # Whisper hears it many ways ("kan vi öppna ett beslupa så?", "kan vi öppnade ett besslutaså?"): a short
 # question to the meeting that names a decision or ends on "så", answered yes in the next sentence.
 _ASK = re.compile(
-    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska|är)\b[^?]{0,60}"
+    r"^(?:\w+\s+){0,2}(?:kan|får jag fråga om|ska|är|vill)\b[^?]{0,60}"
     r"(?:\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\banta\b|\bgöra så|\bställa sig bakom|så)\s*\?$"
 )
 # Other questions to the meeting on the proposal, answered yes: "Kan vi besluta enligt förslaget?", "Kan vi
 # bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
-_ASKED_ON = r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\bst\w{1,2}lla sig (?:i )?bakom"
+_ASKED_ON = r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\benas\b|\beniga?\b|\bst\w{1,2}lla sig (?:i )?bakom"
 _ASK_OTHERWISE = re.compile(
     r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
     rf"(?:{_ASKED_ON}|\banta\b|\bmed på)(?:\s+\w+){{0,3}}\s*\?$|"

@@ -362,3 +362,15 @@ def test_a_clause_misheard_into_non_words_is_held_back_as_a_flag_with_its_moment
     assert unknown_words("att godkänna budgetuppföljningen för första kvartalet") == []
     assert unknown_words("att bifalla medborgarförslaget", ["Svar på medborgarförslag om utegym"]) == []
     assert unknown_words("att bygga alla följtsilvarelen på i nativellysningen") == ["följtsilvarelen", "nativellysningen"]
+
+
+def test_a_third_round_of_phrasings_no_corpus_meeting_uses():
+    proposal = "Förslaget är att anta den nya taxan."
+    for answer in (["Jag finner att förslaget är antaget."], ["Och det är bifallet."],
+                   ["Kan vi enas om det?", "Ja."], ["Har alla hört förslaget? Vill nämnden besluta så?", "Ja."]):
+        found = find_spoken_decisions([seg(i, t, 10 * i) for i, t in enumerate([proposal, *answer])])
+        assert [d.text for d in found] == ["att anta den nya taxan"], answer
+    for said, clause in (("Nämnden beslutar enligt arbetsutskottets förslag att anta den nya taxan.", "att anta den nya taxan"),
+                         ("Nämnden tackar för informationen.", "att tacka för informationen")):
+        assert [d.text for d in find_spoken_decisions([seg(0, said)])] == [clause], said
+    assert find_spoken_decisions([seg(0, proposal), seg(1, "Vi borde kanske besluta enligt förslaget att anta taxan.", 10)]) == []
