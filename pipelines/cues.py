@@ -47,10 +47,15 @@ _ON_AGENDA = re.compile(r"(\w+)\s+(\w+)\s+på dagordningen")
 # Not "punkten" itself ("den punkten och …"): its "en" is no number.
 _GLUED = re.compile(r"\bpunkt(?!en\b|ens\b|er\b|erna\b)(?:en)?([^\W\d_]{2,9})\b")
 _DANGLING = re.compile(r"\b(?:punkt|punkten|nummer|nr)[\s,.:]*$")
-# "Punkt sex utgår" (heard "utvåret"), "ärende fyra, markfrågan, har strukits från dagordningen".
+# "Punkt sex utgår" (heard "utvåret"), "ärende fyra, markfrågan, har strukits från dagordningen", "sjätte
+# punkten tas inte upp i dag", "vi stryker punkt sex", "förvaltningen har dragit tillbaka ärende sex".
 _WITHDRAWN = re.compile(
-    r"(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
-    r"(?:har\s+)?(?:ut[gvk]år\w*|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|lyfts (?:ut|bort))\b"
+    r"(?:(?:punkt|punkten|ärende|ärendet)[\s,.:]+(?:(?:nummer|nr)[\s.]+)?(\w+)|" + _ORDINAL_REF.pattern + r")"
+    r"(?:[\s,]+[^\s.!?]+){0,8}?[\s,]+"
+    r"(?:har\s+)?(?:ut[gvk]år\w*|ut går|utgått|stryks|strukits|struken|tas bort|dras tillbaka|dragits tillbaka|"
+    r"lyfts (?:ut|bort|från)|tas inte upp|behandlas inte)\b|"
+    r"\b(?:stryker|lyfter (?:ut|bort)|drar tillbaka|dragit tillbaka)\s+(?:vi\s+)?(?:punkt|punkten|ärende|ärendet)\s+"
+    r"(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
 
 # An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
@@ -160,7 +165,7 @@ def withdrawn_items(segs: list[TranscriptSegment]) -> set[int]:
     found = set()
     for s in segs:
         for m in _WITHDRAWN.finditer(normalize(s.text)):
-            n = heard_number(m.group(1))
+            n = heard_number(next(g for g in m.groups() if g))
             if n is not None:
                 found.add(n)
     return found

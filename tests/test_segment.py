@@ -478,3 +478,13 @@ def test_the_chair_ending_the_meeting_without_a_transition_starts_its_last_item(
     items = segment_by_agenda(t, agenda, similarity=None).items
     assert items[2].segment_ids == [5, 6] and items[3].start == 37.0
     assert not closes_item("Jag förklarar mötet avslutat.") and closes_item("Då är punkten avslutad.")
+
+
+def test_more_ways_to_take_an_item_off_the_agenda():
+    for said in ("Ärende sex har dragits tillbaka.", "Punkt sex lyfts från dagordningen.", "Vi stryker punkt sex.",
+                 "Punkt sex tas inte upp i dag.", "Punkt sex behandlas inte i dag.", "Sjätte punkten utgår.",
+                 "Förvaltningen har dragit tillbaka ärende sex.", "Vi lyfter ut punkt sex från dagordningen."):
+        assert withdrawn_items([TranscriptSegment(id=0, start=0.0, end=3.0, text=said)]) == {6}, said
+    for said in ("Vi går vidare till punkt sex, där har vi inte behandlat underlaget.",
+                 "Ärende sex skjuts till nästa möte."):  # put off: a decision (bordläggning), the item stays
+        assert withdrawn_items([TranscriptSegment(id=0, start=0.0, end=3.0, text=said)]) == set(), said
