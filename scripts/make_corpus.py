@@ -138,7 +138,7 @@ class Script:
             elif entry.get("agenda"):
                 items.append(self.agenda(number, entry))
             elif entry.get("close"):
-                items.append(self.closing(number))
+                items.append(self.closing(number, entry))
             else:
                 items.append(self.topic(number, entry))
         return items
@@ -165,10 +165,13 @@ class Script:
         item.archived = ms.ArchivedItem(title=AGENDA, clauses=["att godkänna dagordningen"])
         return item
 
-    def closing(self, number: int) -> Planned:
+    def closing(self, number: int, entry: dict) -> Planned:
         item = Planned(number, CLOSING, status="formal")
-        self.say(item, self.chair, self.fill(self.pick("transitions", "gavidare"), item))
-        self.say(item, self.chair, "Tack alla för i dag. Jag förklarar sammanträdet avslutat.")
+        if entry.get("transition") == "none":  # the chair just ends the meeting
+            self.say(item, self.chair, "Då tackar jag alla för i dag och förklarar sammanträdet avslutat.")
+        else:
+            self.say(item, self.chair, self.fill(self.pick("transitions", "gavidare"), item))
+            self.say(item, self.chair, "Tack alla för i dag. Jag förklarar sammanträdet avslutat.")
         item.archived = ms.ArchivedItem(title=CLOSING_HEADING)
         return item
 
