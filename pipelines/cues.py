@@ -78,7 +78,15 @@ _HEDGED = re.compile(r"\b(?:borde|kanske|skulle|innan|om vi)\b")
 # The chair ending the meeting ("Jag tackar alla för i dag och förklarar sammanträdet avslutat") says the
 # last item, not the end of one: without a transition before it, that is where "Mötets avslutande" starts.
 _MEETING_CLOSED = re.compile(
-    r"\btack\w* (?:\w+ ){0,2}för i ?dag\b|\b(?:mötet|sammanträdet|sammankomsten)\b[^.!?]{0,25}\bavslut\w*")
+    r"\btack\w* (?:\w+ ){0,3}för i ?dag\b|\b(?:mötet|sammanträdet|sammankomsten)\b[^.!?]{0,25}\bavslut\w*")
+
+
+def closes_meeting(text: str) -> bool:
+    """Whether the chair ends the meeting in the text's first words ("Då tackar jag alla för i dag …", heard
+    "då tackade jag en latt för idag och förklar allsana …")."""
+    norm = normalize(text)
+    m = _MEETING_CLOSED.search(norm)
+    return m is not None and len(norm[: m.start()].split()) <= 3
 
 
 def closes_item(text: str) -> bool:

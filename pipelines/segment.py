@@ -22,7 +22,8 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
-from .cues import ITEM_REF, Cue, closes_item, cues_of, ends_turn, find_cue, withdrawn_items, withdraws_item
+from .cues import (ITEM_REF, Cue, closes_item, closes_meeting, cues_of, ends_turn, find_cue, withdrawn_items,
+                   withdraws_item)
 from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
 from .text import content_stems, normalize, numbers_said, sound, words
@@ -52,6 +53,7 @@ CONTENT_DEAD_ZONE = 0.2
 # is not said where someone has "frågor från medborgare". They count at this share of their weight.
 TALK_WORDS = {"fråg", "information"}
 TALK_WORD_WEIGHT = 0.25
+CLOSING_TITLE = re.compile(r"avslut", re.I)  # "Mötets avslutande", "Sammanträdets avslutande"
 SOUNDS_LIKE = 80  # rapidfuzz ratio of two stems' sound keys above which a heard word is the title's word
 
 
@@ -277,7 +279,7 @@ def _announces(clause: str, index: _TitleIndex, items: int) -> bool:
     clause that is mostly an agenda title ("…, Maria Sandell har anmält förhinder, Nya regler för
     färdtjänst, Peter.")."""
     cue = find_cue(clause)
-    if cue is not None and cue.char_offset == 0:
+    if (cue is not None and cue.char_offset == 0) or closes_meeting(clause):
         return True
     head = re.split(r"[,.!?]", clause, maxsplit=1)[0]
     return len(head.split()) <= ANNOUNCEMENT_WORDS and any(
@@ -324,6 +326,11 @@ def segment_by_agenda(
     # A transition often names the item in the next few seconds: a segment's title words count fully, its
     # successor's at a discount, so that the segment which says the title is the one that starts the item.
     own = [[index.score(s.text, k) for k in range(len(items))] for s in segs]
+    # The chair ending the meeting names its last item, "Mötets avslutande", however Whisper heard the title.
+    if CLOSING_TITLE.search(items[-1].title):
+        for i, s in enumerate(segs):
+            if closes_meeting(s.text):
+                own[i][-1] = 1.0
     title_at = [[max(own[i][k], NEXT_SEGMENT_TITLE * own[i + 1][k] if i + 1 < len(segs) else 0.0)
                  for k in range(len(items))] for i in range(len(segs))]
     n, K = len(segs), len(items)

@@ -488,3 +488,18 @@ def test_more_ways_to_take_an_item_off_the_agenda():
     for said in ("Vi går vidare till punkt sex, där har vi inte behandlat underlaget.",
                  "Ärende sex skjuts till nästa möte."):  # put off: a decision (bordläggning), the item stays
         assert withdrawn_items([TranscriptSegment(id=0, start=0.0, end=3.0, text=said)]) == set(), said
+
+
+def test_the_meeting_ended_in_words_whisper_ran_into_the_last_decision():
+    # Corpus dev meeting vanersborg-son, in its hard room. The chair's "Då noterar vi informationen." and "Då
+    # tackar jag alla för i dag och förklarar sammanträdet avslutat." came out as one segment, "De någonting var
+    # vi informationen, då tackade jag en latt för idag och förklar allsana": the closing item got no talk.
+    from pathlib import Path
+
+    from eval.suite import load_transcript
+    from pipelines.meeting_card import load_meeting
+
+    folder = Path(__file__).resolve().parent.parent / "samples" / "corpus" / "vanersborg-son"
+    transcript = load_transcript(folder / "transcript.json.gz")
+    items = {s.number: s for s in segment_by_agenda(transcript, load_meeting(folder / "meeting.yaml").agenda_items()).items}
+    assert items[7].start is not None and abs(items[7].start - 337.6) <= 3.0  # the truth's start of item 7
