@@ -57,6 +57,12 @@ _WITHDRAWN = re.compile(
     r"\b(?:stryker|lyfter (?:ut|bort)|drar tillbaka|dragit tillbaka)\s+(?:vi\s+)?(?:punkt|punkten|ärende|ärendet)\s+"
     r"(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
+# The same words after an item's title, its number lost ("Funktott har hundrastgåret vid sjöverken utgående
+# laget …" for "Punkt åtta, hundrastgården vid Sjöparken, utgår …"); not "vi utgår från planen".
+WITHDRAW_VERB = re.compile(
+    r"\b(?:ut[gvk]å(?!ng)\w*|ut går|stryks|strukits|struken|dras tillbaka|dragits tillbaka|tas inte upp|behandlas inte)\b"
+    r"(?!\s+i?från\s+(?!dagordning))"
+)
 
 # An item's last words: its decision (Whisper hears "besluta" as "väsluta", "med slutar"), the meeting's yes,
 # the chair's thanks for the presentation. The next item starts after them, not on them.

@@ -22,11 +22,11 @@ from itertools import pairwise
 import numpy as np
 from rapidfuzz import fuzz
 
-from .cues import (ITEM_REF, Cue, closes_item, closes_meeting, cues_of, ends_turn, find_cue, withdrawn_items,
-                   withdraws_item)
+from .cues import (ITEM_REF, WITHDRAW_VERB, Cue, closes_item, closes_meeting, cues_of, ends_turn, find_cue,
+                   withdrawn_items, withdraws_item)
 from .embeddings import Similarity, e5_similarity
 from .models import AgendaItem, Segment, Segmentation, Transcript, TranscriptSegment
-from .text import content_stems, normalize, numbers_said, sound, words
+from .text import content_stems, normalize, numbers_said, sound, split_sentences, words
 
 # Weights of the score, tuned on the development split of the corpus (samples/corpus, splits.yaml).
 W_NUMBER_AND_TRANSITION = 4.0
@@ -286,6 +286,30 @@ def _announces(clause: str, index: _TitleIndex, items: int) -> bool:
         index.score(head, k) >= 0.5 and index.covers(head, k) >= 0.6 for k in range(items))
 
 
+TITLE_BEFORE_WITHDRAWAL = 12  # words at most: the chair names the item and says it utgår in one breath
+WITHDRAWN_TITLE_SHARE = 0.3  # of the content words before the verb, the title's ("funktott" is "punkt åtta")
+
+
+def _withdrawn_by_title(segs: list[TranscriptSegment], index: _TitleIndex, items: list[AgendaItem]) -> dict[int, int]:
+    """Segments where the chair says that an item utgår, naming it by its title only (its number lost):
+    segment index -> the item's number. Half the title or more must be said, and be a good part of what
+    comes before the verb."""
+    found = {}
+    for i, seg in enumerate(segs):
+        for sentence in split_sentences(seg.text):
+            norm = normalize(sentence)
+            verb = WITHDRAW_VERB.search(norm)
+            if verb is None or find_cue(sentence) is not None:
+                continue
+            before = norm[: verb.start()]
+            if not before.strip() or len(before.split()) > TITLE_BEFORE_WITHDRAWAL:
+                continue
+            k = max(range(len(items)), key=lambda k: index.score(before, k))
+            if index.score(before, k) >= 0.5 and index.covers(before, k) >= WITHDRAWN_TITLE_SHARE:
+                found[i] = items[k].number
+    return found
+
+
 def _pieces(segs: list[TranscriptSegment], index: _TitleIndex, items: int) -> list[TranscriptSegment]:
     """The segments, each cut before a comma clause that announces an item. Whisper runs the chair's
     opening and the next title together in one comma sentence; a segment is otherwise assigned whole, so
@@ -323,6 +347,8 @@ def segment_by_agenda(
     segs = _pieces(transcript.segments, index, len(items))
     cues = cues_of(segs)
     withdrawn = withdrawn_items(segs)
+    withdrawn_at = _withdrawn_by_title(segs, index, items)
+    withdrawn |= set(withdrawn_at.values())
     # A transition often names the item in the next few seconds: a segment's title words count fully, its
     # successor's at a discount, so that the segment which says the title is the one that starts the item.
     own = [[index.score(s.text, k) for k in range(len(items))] for s in segs]
@@ -339,7 +365,8 @@ def segment_by_agenda(
         content += W_EMBEDDING * _embedding_scores(segs, items, similarity)
     content = _clear(content)
     transition = [c is not None and c.transition for c in cues]
-    closing = [withdraws_item(s.text) or (closes_item(s.text) and not transition[i]) for i, s in enumerate(segs)]
+    closing = [withdraws_item(s.text) or i in withdrawn_at or (closes_item(s.text) and not transition[i])
+               for i, s in enumerate(segs)]
     turn_end = [closing[i] or (ends_turn(s.text) and not transition[i]) for i, s in enumerate(segs)]
     cues = _first_namings(segs, _reordering_namings(segs, cues, own, items))
     start = [

@@ -503,3 +503,29 @@ def test_the_meeting_ended_in_words_whisper_ran_into_the_last_decision():
     transcript = load_transcript(folder / "transcript.json.gz")
     items = {s.number: s for s in segment_by_agenda(transcript, load_meeting(folder / "meeting.yaml").agenda_items()).items}
     assert items[7].start is not None and abs(items[7].start - 337.6) <= 3.0  # the truth's start of item 7
+
+
+def test_an_item_said_to_utga_by_its_title_alone_gets_no_talk():
+    # Corpus dev meeting lulea-ks: "Punkt åtta, hundrastgården vid Sjöparken, utgår …" heard as "Funktott har
+    # hundrastgåret vid sjöverken utgående laget …". Unread, the withdrawn item took the next item's talk.
+    agenda = [AgendaItem(number=1, title="Mötets öppnande"), AgendaItem(number=2, title="Hundrastgård vid Sjöparken"),
+              AgendaItem(number=3, title="Övriga frågor"), AgendaItem(number=4, title="Mötets avslutande")]
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Funktott har hundrastgåret vid sjöverken utgående laget som under laget"),
+        (9.5, 11.0, "tyngt är klart."),
+        (12.0, 16.0, "Då har vi en ganska fråga om är det tillbaka som har något att ta upp?"),
+        (17.0, 21.0, "Ja, jag har en fråga om detaljplanen vid hamnen."),
+        (22.0, 26.0, "Då förklarar jag sammanträdet avslutat."),
+    ])
+    items = segment_by_agenda(t, agenda, similarity=None).items
+    assert items[1].start is None and items[2].start is not None and items[2].start >= 9.5
+    # The same words in talk are no withdrawal: "vi utgår från", "utgångspunkten".
+    t = transcript([
+        (0.0, 4.0, "Välkomna, jag förklarar mötet öppnat."),
+        (5.0, 9.0, "Hundrastgården vid Sjöparken utgår från förvaltningens förslag."),
+        (10.0, 15.0, "Hundrastgården vid Sjöparken är utgångspunkten för arbetet i år."),
+        (16.0, 20.0, "Då har vi övriga frågor."),
+        (22.0, 26.0, "Då förklarar jag sammanträdet avslutat."),
+    ])
+    assert segment_by_agenda(t, agenda, similarity=None).items[1].start == 5.0
