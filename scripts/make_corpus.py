@@ -48,6 +48,7 @@ ORDINALS = ("nollte första andra tredje fjärde femte sjätte sjunde åttonde n
 STANDARD = {"noted": "att notera informationen", "thanked": "att tacka för informationen",
             "postponed": "att bordlägga ärendet till nästa möte"}
 OPENING, AGENDA, OTHER, CLOSING = "Mötets öppnande", "Godkännande av dagordningen", "Övriga frågor", "Mötets avslutande"
+JUSTERARE = "Val av justerare"
 CLOSING_HEADING = "Mötet avslutades"  # as the archive titles the last item
 
 
@@ -137,6 +138,8 @@ class Script:
                 items.append(self.opening(number))
             elif entry.get("agenda"):
                 items.append(self.agenda(number, entry))
+            elif entry.get("justerare"):
+                items.append(self.justerare(number, entry))
             elif entry.get("close"):
                 items.append(self.closing(number, entry))
             else:
@@ -151,7 +154,10 @@ class Script:
         spec = self.spec
         self.say(item, self.chair, self.rng.choice(["Välkomna allihop.", "God morgon och välkomna.", "Hej allihop."]))
         self.say(item, self.chair, "Jag förklarar sammanträdet öppnat.")
-        self.say(item, self.chair, f"{spec['secretary']} för protokollet och {spec['justerare'][0]} justerar.")
+        if any(e.get("justerare") for e in spec["items"]):  # elected in an item of its own
+            self.say(item, self.chair, f"{spec['secretary']} för protokollet.")
+        else:
+            self.say(item, self.chair, f"{spec['secretary']} för protokollet och {spec['justerare'][0]} justerar.")
         if spec.get("absent"):
             names = " och ".join(n for n, _ in spec["absent"])
             self.say(item, self.chair, f"{names} har anmält förhinder.")
@@ -163,6 +169,15 @@ class Script:
         self.say(item, self.chair, self.fill(self.pick("transitions", "punkt"), item))
         self.decide(item, entry.get("decision", "formal"), "godkänna dagordningen", "att godkänna dagordningen")
         item.archived = ms.ArchivedItem(title=AGENDA, clauses=["att godkänna dagordningen"])
+        return item
+
+    def justerare(self, number: int, entry: dict) -> Planned:
+        item = Planned(number, JUSTERARE, status="formal", kind="decided")
+        self.say(item, self.chair, self.fill(self.pick("transitions", entry.get("transition", "punkt")), item))
+        names = " och ".join(self.spec["justerare"])
+        clause = f"att utse {names} att justera protokollet"
+        self.decide(item, entry.get("decision", "justerare"), names, clause)
+        item.archived = ms.ArchivedItem(title=JUSTERARE, clauses=[clause])
         return item
 
     def closing(self, number: int, entry: dict) -> Planned:
