@@ -291,7 +291,8 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
     each moment it was said; hedged talk ("vi borde kanske besluta att …") is not a decision. Clauses
     nearly equal to a standard clause (prompts/standard_clauses.yaml) take its wording; names and title
     words of the card heard nearly right (`vocabulary`) take the card's spelling. What was heard stays in
-    the evidence. Given the item's `title`, the agenda's approval is read as agenda_approval() reads it."""
+    the evidence. Given the item's `title`, the agenda's approval is read as agenda_approval() reads it, and
+    the election of justerare as justerare_election() does."""
     segments, vocabulary = list(segments), tuple(vocabulary)
     found: list[Decision] = []
     proposal: tuple[str, TranscriptSegment] | None = None
@@ -371,7 +372,7 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             add("att notera informationen", seg)
         if _THANK.search(text):
             add("att tacka för informationen", seg)
-    return agenda_approval(title, segments, found) if title else found
+    return justerare_election(title, segments, agenda_approval(title, segments, found), vocabulary) if title else found
 
 
 # The chair's words for a decision taken, when not the literal "mötet beslutar att".
@@ -404,3 +405,59 @@ def support(clause: str, segments: list[TranscriptSegment]) -> tuple[float, Tran
         if score > best:
             best, best_seg = score, seg
     return best, best_seg
+
+
+# The election of the protocol's justerare: "Val av justerare", "Upprop och val av justerare". The chair names
+# a member ("Till justerare föreslår jag Henrik Sjöberg. Kan vi besluta så? Ja."), in the protocol's words
+# "att utse Henrik Sjöberg att justera protokollet".
+JUSTERARE_TITLE = re.compile(r"\bval av (?:\w+ )?justerare|\butse\w* (?:\w+ )?justerare|^justerare$", re.I)
+JUSTERARE_CLAUSE = "att utse {} att justera protokollet"
+_JUSTERA = re.compile(r"\bjuster\w*")
+_PERSON = re.compile(r"[A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?){1,2}")
+NAME_SOUNDS_LIKE = 85  # rapidfuzz ratio of a heard word to a card name's surname ("Schöberg" for "Sjöberg")
+
+
+def _named_at(person: str, text: str) -> int | None:
+    """Where the card's person is named in the text (the index of the word): the surname, heard nearly right
+    ("Schöberg" for "Sjöberg", not "Öberg")."""
+    surname = normalize(person).split()[-1]
+    if len(surname) < 3:
+        return None
+    for i, w in enumerate(re.findall(r"[^\W\d_]+", normalize(text))):
+        if w == surname or (w[0] == surname[0] and (fuzz.ratio(surname, w) >= NAME_SOUNDS_LIKE or
+                                                    fuzz.ratio(sound_key(surname), sound_key(w)) >= NAME_SOUNDS_LIKE)):
+            return i
+    return None
+
+
+def justerare_election(title: str, segments: list[TranscriptSegment], found: list[Decision],
+                       vocabulary: Iterable[str]) -> list[Decision]:
+    """In the item that elects the justerare: the people of the card named where justering is spoken of,
+    once the room decides (a decision word, a closing, a yes), are the clause "att utse … att justera
+    protokollet"; a clause found there about justering is that decision in other words. Nothing is added
+    where no one was named or nothing was decided."""
+    if not JUSTERARE_TITLE.search(title.strip()):
+        return found
+    people = [v for v in vocabulary if _PERSON.fullmatch(v)]
+    named: list[str] = []
+    spoken: list[TranscriptSegment] = []
+    decided = False
+    for seg, text in _sentences(segments):
+        if _JUSTERA.search(text) or spoken:  # the name may follow in the next sentence
+            at = {p: _named_at(p, text) for p in people if p not in named}
+            new = sorted((p for p in at if at[p] is not None), key=at.__getitem__)
+            named += new
+            # Not the chair's announcement alone: it reads the item's title.
+            if new or (_JUSTERA.search(text) and find_cue(text) is None):
+                spoken.append(seg)
+        # Whisper runs the chair's question into one comma sentence with the announcement and the name.
+        if (_DECISION_SAID.search(text) or closes_item(text) or _YES.match(text) or _ASK.search(text)
+                or _INLINE_ASK.search(text)):
+            decided = True
+    if not named or not decided:
+        return found
+    about = [d for d in found if _JUSTERA.search(normalize(d.text)) or any(_named_at(p, d.text) is not None for p in named)]
+    evidence = [e for d in about for e in d.evidence] or [
+        Evidence(start=s.start, end=s.end, text=s.text.strip()) for s in {s.id: s for s in spoken}.values()]
+    election = Decision(text=JUSTERARE_CLAUSE.format(" och ".join(named)), kind="decided", evidence=evidence)
+    return [election, *(d for d in found if d not in about)]

@@ -374,3 +374,37 @@ def test_a_third_round_of_phrasings_no_corpus_meeting_uses():
                          ("Nämnden tackar för informationen.", "att tacka för informationen")):
         assert [d.text for d in find_spoken_decisions([seg(0, said)])] == [clause], said
     assert find_spoken_decisions([seg(0, proposal), seg(1, "Vi borde kanske besluta enligt förslaget att anta taxan.", 10)]) == []
+
+
+CARD = ["Lars Öberg", "Moderaterna", "Henrik Sjöberg", "Anna Bergström", "förvaltningen", "Val av justerare"]
+
+
+def test_the_election_of_justerare_names_the_cards_people_in_the_protocols_words():
+    said = ["Punkt två, val av justerare.", "Till justerare föreslår jag Henrik Schöberg.", "Kan mötet besluta så?", "Ja."]
+    found = find_spoken_decisions([seg(i, t, 5 * i) for i, t in enumerate(said)], CARD, title="Val av justerare")
+    assert [d.text for d in found] == ["att utse Henrik Sjöberg att justera protokollet"]  # the card's spelling
+    assert [e.text for e in found[0].evidence][0] == "Till justerare föreslår jag Henrik Schöberg."
+    said = ["Anna Bergström och Henrik Sjöberg föreslås som justerare.", "Då är det beslutat."]
+    found = find_spoken_decisions([seg(i, t, 5 * i) for i, t in enumerate(said)], CARD, title="Upprop och val av justerare")
+    assert [d.text for d in found] == ["att utse Anna Bergström och Henrik Sjöberg att justera protokollet"]
+    # Nobody named, nothing decided, or another item: no election.
+    for said, title in ((["Vem kan justera i dag?", "Ja."], "Val av justerare"),
+                        (["Vem kan justera i dag?", "Jag kan göra det, Henrik Sjöberg."], "Val av justerare"),
+                        (["Till justerare föreslår jag Henrik Sjöberg.", "Ja."], "Budgetuppföljning")):
+        assert find_spoken_decisions([seg(i, t, 5 * i) for i, t in enumerate(said)], CARD, title=title) == [], said
+
+
+def test_the_election_of_justerare_run_into_one_comma_sentence_by_whisper():
+    # Corpus dev meeting sandviken-kfn, as Whisper heard it: the opening, the announcement, the name and the
+    # question in one segment, the yes at the start of the next.
+    from pathlib import Path
+
+    from eval.suite import load_transcript
+    from pipelines.meeting_card import load_meeting
+
+    folder = Path(__file__).resolve().parent.parent / "samples" / "corpus" / "sandviken-kfn"
+    transcript = load_transcript(folder / "transcript.json.gz")
+    meeting = load_meeting(folder / "meeting.yaml")
+    # The second segment goes on into the next item ("Ja, Vi kommer nu till punkt tre …"); its decision is that item's.
+    found = find_spoken_decisions(transcript.segments[:2], meeting.vocabulary(), title="Val av justerare")
+    assert found[0].text == "att utse Mikael Sundin att justera protokollet"
