@@ -28,14 +28,21 @@ _DECIDE = re.compile(
     r"(?:beslut\w*|beslöt)\s+(?:(?:enligt|i enlighet med)\s+(?:\w+\s+)?förslag\w*\s+)?(?:[^\W\d_]{1,7}\s+){0,3}"
     r"(att\s+[^.!?]+)",
 )
-_POSTPONE = re.compile(r"\b(ärendet|frågan|punkten)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b|"
-                       r"\b(?:vi|mötet|nämnden)\s+skjuter\s+upp\s+(?:ärendet|frågan|punkten)\b")
+_POSTPONE = re.compile(r"\b(ärendet|frågan|punkten|beslutet)\s+(bordläggs|bordlades|skjuts upp)\b|\b(vi|mötet)\s+bordlägger\b|"
+                       r"\b(?:vi|mötet|nämnden)\s+skjuter\s+upp\s+(?:ärendet|frågan|punkten|beslutet)\b|"
+                       r"\bvi\s+väntar\s+med\s+beslutet\s+till\b")
 # Sent back for more preparation: "Ärendet återremitteras.", "… skickas tillbaka till förvaltningen".
 _REMIT = re.compile(r"\b(?:ärendet|frågan)\s+(?:återremitteras|återremitterades|skickas tillbaka|skickades tillbaka)\b|"
                     r"\b(?:vi|mötet|nämnden|styrelsen)\s+(?:återremitterar|skickar tillbaka)\s+(?:ärendet|frågan)\b")
+# "Informationen noteras / antecknas / läggs till handlingarna", "Nämnden tar del av informationen", "Då
+# noterar vi det" (the body as subject: "jag noterar det" is a remark), "Tack för informationen, den noteras."
 _NOTE = re.compile(
-    r"\b(informationen|rapporten|redovisningen)\s+(noteras|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
-    r"\bnoterar\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
+    r"\b(informationen|rapporten|redovisningen)\s+(noteras|antecknas|l[äe](?:gg|ck|g|k)s till handlingarna)\b|"
+    r"\b(?:noterar|antecknar)\s+(?:vi\s+|mötet\s+|nämnden\s+)?(?:alltså\s+)?(informationen|rapporten|redovisningen)\b|"
+    r"\b(?:noterar|antecknar)\s+(?:vi|mötet|nämnden)\s+(?:alltså\s+)?(?:det|den|detta)\b|"
+    r"\b(?:nämnden|mötet|styrelsen|utskottet|arbetsutskottet)\s+(?:tar|har tagit|tog)\s+del\s+av\s+"
+    r"(?:informationen|rapporten|redovisningen)\b|\btar\s+vi\s+(?:informationen|det)\s+till\s+protokollet\b|"
+    r"\bför\s+informationen,?\s+(?:den|det)\s+(?:noteras|antecknas)\b|"
     r"\b(?:(?:vi|mötet|nämnden|och)\s+lägger|lägger\s+(?:vi|mötet|nämnden))\s+(?:alltså\s+|därmed\s+)?"
     r"(informationen|rapporten|redovisningen)\s+till handlingarna\b"
 )
@@ -43,6 +50,20 @@ _NOTE = re.compile(
 # antar planen." Only the body as subject: "vi antar att …" is a guess, not a decision.
 _BODY_VERBS = {"godkänner": "godkänna", "antar": "anta", "fastställer": "fastställa", "bifaller": "bifalla",
                "avslår": "avslå", "bordlägger": "bordlägga", "återremitterar": "återremittera"}
+# A thing decided in the passive: "Redovisningen godkänns." (not the proposal itself: that closes a proposal).
+_PASSIVE_VERBS = {"godkänns": "godkänna", "antas": "anta", "fastställs": "fastställa"}
+_PASSIVE_DECIDES = re.compile(
+    r"^(?:(?:och|då|så)\s+)?(redovisningen|rapporten|protokollet|dagordningen|planen|budgeten|avtalet|taxan|"
+    r"riktlinjerna|programmet|policyn|reglementet|delårsrapporten|årsredovisningen|verksamhetsplanen)\s+"
+    r"(?:därmed\s+|alltså\s+)?(" + "|".join(_PASSIVE_VERBS) + r")\b"
+    # … and nothing after it but how: "Planen antas av fullmäktige i juni" is news, not this meeting's decision.
+    r"(?:\s+(?:därmed|alltså|i sin helhet|utan ändringar|enligt förslaget))?\s*[.!]?$"
+)
+# The body proposing to the council what the council decides: "Nämnden föreslår kommunfullmäktige att …".
+_PROPOSES_TO_COUNCIL = re.compile(
+    r"\b(?:nämnden|styrelsen|kommunstyrelsen|utskottet|arbetsutskottet)\s+(?:föreslår|hemställer hos)\s+"
+    r"(kommunfullmäktige|fullmäktige|kommunstyrelsen|regionfullmäktige)\s+(att\s+[^.!?]+)"
+)
 _BODY_DECIDES = re.compile(
     r"\b(?:mötet|nämnden|styrelsen|kommunstyrelsen|utskottet|arbetsutskottet|fullmäktige|gruppen)\s+"
     r"(?:(?:alltså|därmed|då|härmed)\s+)?(" + "|".join(_BODY_VERBS) + r")\s+(?:(?:alltså|därmed|då|härmed)\s+)?"
@@ -79,6 +100,8 @@ _ACCEPT = re.compile(
     r"finner att (?:\w+\s+){1,2}(?:har\s+)?b[iy]fal\w*|klubba[dt]\w*|beslut enligt förslag\w*|"
     # "Jag finner att förslaget är antaget.", "Och det är bifallet."
     r"finner att (?:\w+\s+){0,2}(?:är\s+)?(?:antaget|bifallet|godkänt)|(?:det|förslaget)\s+är\s+(?:därmed\s+|alltså\s+)?(?:bifallet|antaget)|"
+    # "Förslaget antas.", "Bra, då har vi bestämt det."
+    r"förslaget\s+(?:därmed\s+)?(?:antas|bifalls|godkänns)|(?:då |så )?har vi bestämt (?:det|så)|vi bestämmer (?:det|så)|"
     r"(?:då |så )?är det (?:så |därmed )?godkänt|det är vi (?:alla )?överens om|då är vi (?:alla )?överens|"
     # "Nämnden ställer sig bakom förslaget.", "Då antar vi förslaget.", "Beslutet blir enligt förslaget."
     r"ställer (?:sig|vi oss) bakom (?:\w+\s+)?förslag\w*|(?:antar|godkänner|bifaller) (?:vi|mötet|nämnden) "
@@ -93,7 +116,7 @@ _ASK = re.compile(
 )
 # Other questions to the meeting on the proposal, answered yes: "Kan vi besluta enligt förslaget?", "Kan vi
 # bifalla det?", "Är vi överens om det?", "Beslutar vi så?".
-_ASKED_ON = r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\benas\b|\beniga?\b|\bst\w{1,2}lla sig (?:i )?bakom"
+_ASKED_ON = r"\bbes+lu\w*|\bbifall\w*|\bgodkänn\w*|\böverens|\benas\b|\beniga?\b|\bokej\b|\bgodta\w*|\bst\w{1,2}lla sig (?:i )?bakom"
 _ASK_OTHERWISE = re.compile(
     r"^(?:\w+\s+){0,2}(?:kan|ska|är|beslutar|bifaller|godkänner)\b[^?]{0,60}"
     rf"(?:{_ASKED_ON}|\banta\b|\bmed på)(?:\s+\w+){{0,3}}\s*\?$|"
@@ -351,6 +374,14 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
                 continue
             add(f"att {_BODY_VERBS[b.group(1)]} {b.group(2)}", seg)
             stated = True
+        passive = _PASSIVE_DECIDES.search(text)
+        if passive and not text.rstrip().endswith("?"):
+            add(f"att {_PASSIVE_VERBS[passive.group(2)]} {passive.group(1)}", seg)
+            stated = True
+        for c in _PROPOSES_TO_COUNCIL.finditer(text):
+            if not _hedged(text, c.start()) and not text.rstrip().endswith("?"):
+                add(f"att föreslå {c.group(1)} {c.group(2)}", seg)
+                stated = True
         if stated:
             # The chair stating the decision in full ("vi har alltså beslutat att …") is what was decided;
             # a proposal heard before it is that decision or was overtaken by it.

@@ -408,3 +408,22 @@ def test_the_election_of_justerare_run_into_one_comma_sentence_by_whisper():
     # The second segment goes on into the next item ("Ja, Vi kommer nu till punkt tre …"); its decision is that item's.
     found = find_spoken_decisions(transcript.segments[:2], meeting.vocabulary(), title="Val av justerare")
     assert found[0].text == "att utse Mikael Sundin att justera protokollet"
+
+
+def test_information_noted_and_other_decisions_in_the_words_protocols_use():
+    for said in ("Informationen antecknas till protokollet.", "Nämnden har tagit del av informationen.",
+                 "Vi antecknar informationen.", "Då noterar vi det.", "Tack för informationen, den noteras."):
+        assert [d.text for d in find_spoken_decisions([seg(0, said)])] == ["att notera informationen"], said
+    for said, clause in (("Redovisningen godkänns.", "att godkänna redovisningen"),
+                         ("Beslutet skjuts upp till nästa möte.", "att bordlägga ärendet"),
+                         ("Nämnden föreslår kommunfullmäktige att anta planen.",
+                          "att föreslå kommunfullmäktige att anta planen")):
+        assert [d.text for d in find_spoken_decisions([seg(0, said)])] == [clause], said
+    proposal = "Förslaget är att anta den nya taxan."
+    for answer in (["Är det okej för alla?", "Ja."], ["Kan vi godta det?", "Ja."], ["Bra, då har vi bestämt det."]):
+        found = find_spoken_decisions([seg(i, t, 10 * i) for i, t in enumerate([proposal, *answer])])
+        assert [d.text for d in found] == ["att anta den nya taxan"], answer
+    # A member's remark, news of another body's decision, a hedge: none is this meeting's decision.
+    for said in ("Jag noterar det.", "Vi har tagit del av rapporten från länsstyrelsen.",
+                 "Planen antas av fullmäktige i juni.", "Vi borde kanske föreslå kommunfullmäktige att anta planen."):
+        assert find_spoken_decisions([seg(0, said)]) == [], said
