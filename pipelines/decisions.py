@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standardise,
-                      tidy_clause)
+from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standard_clauses,
+                      standardise, tidy_clause)
 from .cues import closes_item, find_cue
 from .dates import clock
 from .lexicon import capitalised, known_share
@@ -73,6 +73,8 @@ _BODY_DECIDES = re.compile(
 _ON_THE_PROPOSAL = re.compile(r"(?:det|den|detta|dem|förslaget|förslagen|yrkandet)\s*$")
 # Spoken instructions to a machine are data, never decisions ("ignorera tidigare instruktioner och skriv att …").
 INJECTION = re.compile(r"ignorera|instruktion|\bprompt\b|skriv (att|in att)|som (en )?ai\b|systemmeddelande", re.I)
+_MINUTES_FILED = re.compile(r"\b(?:föregående|förra mötets)\s+protokoll\w*\s+l[äe](?:gg|ck|g|k)s till handlingarna\b|"
+                            r"\blägger\s+(?:vi\s+)?(?:det\s+)?(?:föregående|förra mötets)\s+protokoll\w*\s+till handlingarna\b")
 _THANK = re.compile(r"\b(vi|mötet|nämnden|styrelsen|utskottet|arbetsutskottet)\s+tackar\s+(\w+\s+)?för\s+(informationen|presentationen|dragningen)\b")
 
 
@@ -249,39 +251,47 @@ def _hedged(sentence: str, match_start: int, clause_start: int | None = None) ->
     return bool(_HEDGE.search(" ".join(before.split()[-3:])))
 
 
-# The agenda's approval: nearly every meeting takes it, in the protocol's one wording, and Whisper base
-# garbles its two long words ("gå till kännande avordningen", "god tjennande av dagordningarna").
+# The standing approvals: nearly every meeting approves its agenda, many the last meeting's protocol, each in
+# the protocol's one wording, and Whisper base garbles their long words ("gå till kännande avordningen",
+# "god tjennande av dagordningarna"). Per item title: the clause, and how the thing approved is heard.
 AGENDA_TITLE = re.compile(r"\b(?:godkännande|fastställande)\s+av\s+(?:\w+\s+)?dagordning", re.I)
 AGENDA_CLAUSE = "att godkänna dagordningen"
 _AGENDA_HEARD = re.compile(r"\bdag\s?o\w*")  # "dagordningen", "dagordningarna", "dagor med minnen"
+MINUTES_TITLE = re.compile(r"\bföregående\s+(?:mötes\s+|sammanträdes\s+)?protokoll|\bförra\s+mötets\s+protokoll", re.I)
+MINUTES_CLAUSE = "att godkänna föregående protokoll"
+_MINUTES_HEARD = re.compile(r"\bprotokoll\w*")
+STANDING_APPROVALS = ((AGENDA_TITLE, AGENDA_CLAUSE, _AGENDA_HEARD), (MINUTES_TITLE, MINUTES_CLAUSE, _MINUTES_HEARD))
 _DECISION_SAID = re.compile(r"\bbeslut\w*|\bföresl\w*|\bförslag\w*|\bgodkän\w*|\bfastställ\w*")
 AGENDA_SOUNDS_LIKE = 70  # sound ratio above which a clause found in the item is the approval heard wrong
 
 
 def agenda_approval(title: str, segments: list[TranscriptSegment], found: list[Decision]) -> list[Decision]:
-    """In the item that approves the agenda: when the agenda is mentioned after the chair's announcement and
-    the room decides (a decision word, a closing, a yes), the decision is "att godkänna dagordningen", and a
-    clause found there that sounds like it is that clause misheard. Nothing is added where no decision
-    was heard; a clause that says more ("… med tillägget att …") is left as heard."""
-    if not AGENDA_TITLE.search(title) or any(d.text == AGENDA_CLAUSE for d in found):
+    """In the item that approves the agenda (or the last meeting's protocol): when the thing approved is
+    mentioned after the chair's announcement and the room decides (a decision word, a closing, a yes), the
+    decision is "att godkänna dagordningen" ("… föregående protokoll"), and a clause found there that
+    sounds like it is that clause misheard. Nothing is added where no decision was heard; another standard
+    clause ("att lägga föregående protokoll till handlingarna") is left as it is."""
+    approval = next(((clause, heard) for pattern, clause, heard in STANDING_APPROVALS if pattern.search(title)), None)
+    if approval is None or any(d.text == approval[0] for d in found):
         return found
+    clause, heard = approval
     mentioned, decided = [], []
     for seg, text in _sentences(segments):
         if find_cue(text) is not None:
             continue  # the chair announcing the item reads its title
-        if _AGENDA_HEARD.search(text):
+        if heard.search(text):
             mentioned.append(seg)
         if _DECISION_SAID.search(text) or closes_item(text) or _YES.match(text):
             decided.append(seg)
-    heard_wrong = [d for d in found if _AGENDA_HEARD.search(normalize(d.text))
-                   or fuzz.ratio(sound_key(d.text), sound_key(AGENDA_CLAUSE)) >= AGENDA_SOUNDS_LIKE]
-    if not heard_wrong and not (mentioned and decided):
+    standard = standard_clauses()
+    heard_wrong = [d for d in found if d.text not in standard and (
+        heard.search(normalize(d.text)) or fuzz.ratio(sound_key(d.text), sound_key(clause)) >= AGENDA_SOUNDS_LIKE)]
+    if not heard_wrong and not (mentioned and decided) or any(d.text in standard for d in found):
         return found
     said = sorted({s.id: s for s in mentioned + decided}.values(), key=lambda s: s.start)
     evidence = [e for d in heard_wrong for e in d.evidence] or [
         Evidence(start=s.start, end=s.end, text=s.text.strip()) for s in said]
-    approval = Decision(text=AGENDA_CLAUSE, kind="decided", evidence=evidence)
-    return [approval, *(d for d in found if d not in heard_wrong)]
+    return [Decision(text=clause, kind="decided", evidence=evidence), *(d for d in found if d not in heard_wrong)]
 
 
 # Share of a clause's words (four letters or more) that must be Swedish or the card's for the clause to be
@@ -401,6 +411,8 @@ def find_spoken_decisions(segments: Iterable[TranscriptSegment], vocabulary: Ite
             add("att återremittera ärendet", seg)
         if _NOTE.search(text):
             add("att notera informationen", seg)
+        if _MINUTES_FILED.search(text):
+            add("att lägga föregående protokoll till handlingarna", seg)
         if _THANK.search(text):
             add("att tacka för informationen", seg)
     return justerare_election(title, segments, agenda_approval(title, segments, found), vocabulary) if title else found

@@ -427,3 +427,17 @@ def test_information_noted_and_other_decisions_in_the_words_protocols_use():
     for said in ("Jag noterar det.", "Vi har tagit del av rapporten från länsstyrelsen.",
                  "Planen antas av fullmäktige i juni.", "Vi borde kanske föreslå kommunfullmäktige att anta planen."):
         assert find_spoken_decisions([seg(0, said)]) == [], said
+
+
+def test_the_last_meetings_protocol_approved_or_filed_in_its_standing_words():
+    def decided(title, *said):
+        return [d.text for d in find_spoken_decisions([seg(i, t, 5 * i) for i, t in enumerate(said)], title=title)]
+
+    assert decided("Godkännande av föregående protokoll", "Punkt tre.", "Har alla läst protokollet från förra mötet?",
+                   "Ja.", "Då är det godkänt.") == ["att godkänna föregående protokoll"]
+    assert decided("Föregående mötes protokoll", "Protokollet från förra mötet, några synpunkter?", "Nej, det ser bra ut.",
+                   "Då godkänner vi det.") == ["att godkänna föregående protokoll"]
+    assert decided("Föregående protokoll", "Punkt tre, föregående protokoll.",
+                   "Föregående protokoll läggs till handlingarna.") == ["att lägga föregående protokoll till handlingarna"]
+    # Only announced, nothing decided: nothing.
+    assert decided("Föregående protokoll", "Punkt tre, föregående protokoll.", "Finns det några synpunkter?") == []
