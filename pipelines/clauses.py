@@ -95,13 +95,19 @@ def standardise(clause: str) -> str:
 VOCABULARY = 85  # rapidfuzz ratio above which a heard word is the card's word misheard
 
 
+def is_name(entry: str) -> bool:
+    """Whether a card entry is a proper name: up to three words, each capitalised ("Anna Berg", "Båstad")."""
+    tokens = entry.split()
+    return 0 < len(tokens) <= 3 and all(t[:1].isupper() for t in tokens)
+
+
 def _vocabulary_terms(vocabulary: Iterable[str]) -> list[tuple[list[str], bool]]:
     """(words, is a proper name): names as whole word sequences ("Anna Berg"), single-word names
     ("Båstad"), and the long words of titles, which keep the clause's case."""
     terms: list[tuple[list[str], bool]] = []
     for entry in vocabulary:
         tokens = entry.split()
-        if len(tokens) <= 3 and all(t[:1].isupper() for t in tokens):
+        if is_name(entry):
             terms.append((tokens, True))
             if len(tokens) == 1:
                 continue

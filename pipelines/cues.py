@@ -57,8 +57,10 @@ _WITHDRAWN = re.compile(
     r"\b(?:stryker|lyfter (?:ut|bort)|drar tillbaka|dragit tillbaka)\s+(?:vi\s+)?(?:punkt|punkten|ärende|ärendet)\s+"
     r"(?:(?:nummer|nr)[\s.]+)?(\w+)"
 )
-# The same words after an item's title, its number lost ("Funktott har hundrastgåret vid sjöverken utgående
-# laget …" for "Punkt åtta, hundrastgården vid Sjöparken, utgår …"); not "vi utgår från planen".
+# The words that take an item off the agenda, after its title with the number lost ("Funktott har hundrastgåret
+# vid sjöverken utgående laget …" for "Punkt åtta, hundrastgården vid Sjöparken, utgår …"). Fewer than after
+# "punkt sex": without the number, "tas bort" and "lyfts ut" are as often said of the thing itself, and
+# "vi utgår från planen" is no withdrawal.
 WITHDRAW_VERB = re.compile(
     r"\b(?:ut[gvk]å(?!ng)\w*|ut går|stryks|strukits|struken|dras tillbaka|dragits tillbaka|tas inte upp|behandlas inte)\b"
     r"(?!\s+i?från\s+(?!dagordning))"

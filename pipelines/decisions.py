@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .clauses import (classify, correct_to_vocabulary, protocol_clause, restates, sound_key, standard_clauses,
-                      standardise, tidy_clause)
+from .clauses import (VOCABULARY, classify, correct_to_vocabulary, is_name, protocol_clause, restates, sound_key,
+                      standard_clauses, standardise, tidy_clause)
 from .cues import closes_item, find_cue
 from .dates import clock
 from .lexicon import capitalised, known_share
@@ -269,10 +269,11 @@ def agenda_approval(title: str, segments: list[TranscriptSegment], found: list[D
     """In the item that approves the agenda (or the last meeting's protocol): when the thing approved is
     mentioned after the chair's announcement and the room decides (a decision word, a closing, a yes), the
     decision is "att godkänna dagordningen" ("… föregående protokoll"), and a clause found there that
-    sounds like it is that clause misheard. Nothing is added where no decision was heard; another standard
-    clause ("att lägga föregående protokoll till handlingarna") is left as it is."""
+    sounds like it is that clause misheard. Nothing is added where no decision was heard, nor where a standard
+    clause was (the approval itself, or "att lägga föregående protokoll till handlingarna")."""
     approval = next(((clause, heard) for pattern, clause, heard in STANDING_APPROVALS if pattern.search(title)), None)
-    if approval is None or any(d.text == approval[0] for d in found):
+    standard = standard_clauses()  # both approvals are among them
+    if approval is None or any(d.text in standard for d in found):
         return found
     clause, heard = approval
     mentioned, decided = [], []
@@ -283,10 +284,9 @@ def agenda_approval(title: str, segments: list[TranscriptSegment], found: list[D
             mentioned.append(seg)
         if _DECISION_SAID.search(text) or closes_item(text) or _YES.match(text):
             decided.append(seg)
-    standard = standard_clauses()
-    heard_wrong = [d for d in found if d.text not in standard and (
-        heard.search(normalize(d.text)) or fuzz.ratio(sound_key(d.text), sound_key(clause)) >= AGENDA_SOUNDS_LIKE)]
-    if not heard_wrong and not (mentioned and decided) or any(d.text in standard for d in found):
+    heard_wrong = [d for d in found if heard.search(normalize(d.text))
+                   or fuzz.ratio(sound_key(d.text), sound_key(clause)) >= AGENDA_SOUNDS_LIKE]
+    if not heard_wrong and not (mentioned and decided):
         return found
     said = sorted({s.id: s for s in mentioned + decided}.values(), key=lambda s: s.start)
     evidence = [e for d in heard_wrong for e in d.evidence] or [
@@ -456,8 +456,6 @@ def support(clause: str, segments: list[TranscriptSegment]) -> tuple[float, Tran
 JUSTERARE_TITLE = re.compile(r"\bval av (?:\w+ )?justerare|\butse\w* (?:\w+ )?justerare|^justerare$", re.I)
 JUSTERARE_CLAUSE = "att utse {} att justera protokollet"
 _JUSTERA = re.compile(r"\bjuster\w*")
-_PERSON = re.compile(r"[A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?(?: [A-ZÅÄÖ][^\W\d_]+(?:-[A-ZÅÄÖ][^\W\d_]+)?){1,2}")
-NAME_SOUNDS_LIKE = 85  # rapidfuzz ratio of a heard word to a card name's surname ("Schöberg" for "Sjöberg")
 
 
 def _named_at(person: str, text: str) -> int | None:
@@ -467,8 +465,8 @@ def _named_at(person: str, text: str) -> int | None:
     if len(surname) < 3:
         return None
     for i, w in enumerate(re.findall(r"[^\W\d_]+", normalize(text))):
-        if w == surname or (w[0] == surname[0] and (fuzz.ratio(surname, w) >= NAME_SOUNDS_LIKE or
-                                                    fuzz.ratio(sound_key(surname), sound_key(w)) >= NAME_SOUNDS_LIKE)):
+        if w == surname or (w[0] == surname[0] and (fuzz.ratio(surname, w) >= VOCABULARY or
+                                                    fuzz.ratio(sound_key(surname), sound_key(w)) >= VOCABULARY)):
             return i
     return None
 
@@ -481,7 +479,7 @@ def justerare_election(title: str, segments: list[TranscriptSegment], found: lis
     where no one was named or nothing was decided."""
     if not JUSTERARE_TITLE.search(title.strip()):
         return found
-    people = [v for v in vocabulary if _PERSON.fullmatch(v)]
+    people = [v for v in vocabulary if is_name(v) and len(v.split()) > 1]  # first name and surname
     named: list[str] = []
     spoken: list[TranscriptSegment] = []
     decided = False

@@ -304,8 +304,9 @@ def _withdrawn_by_title(segs: list[TranscriptSegment], index: _TitleIndex, items
             before = norm[: verb.start()]
             if not before.strip() or len(before.split()) > TITLE_BEFORE_WITHDRAWAL:
                 continue
-            k = max(range(len(items)), key=lambda k: index.score(before, k))
-            if index.score(before, k) >= 0.5 and index.covers(before, k) >= WITHDRAWN_TITLE_SHARE:
+            scores = [index.score(before, k) for k in range(len(items))]
+            k = max(range(len(items)), key=scores.__getitem__)
+            if scores[k] >= 0.5 and index.covers(before, k) >= WITHDRAWN_TITLE_SHARE:
                 found[i] = items[k].number
     return found
 
